@@ -1,0 +1,98 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "TrailMill",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "trailmill", targets: ["trailmill"]),
+        .library(name: "TrailMillPipeline", targets: ["TrailMillPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C system libraries (the only places C headers are imported)
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
+        // MARK: Library modules, one per concern
+        /// gzip inflate/deflate over zlib: the only zlib importer.
+        .target(name: "TrailMillCompression", dependencies: ["CZlib"]),
+        /// Finding trail files in an archive laid out like CloudTrail's S3 keys.
+        .target(name: "TrailMillArchive"),
+        /// Byte-level JSON scanning of `{"Records":[...]}` log files, record by record.
+        .target(name: "TrailMillDecoding", dependencies: ["TrailMillCompression"]),
+        /// Flat schema v1: turning one scanned record into flat columns and encoding them.
+        .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
+        /// Cross-file duplicate detection on (eventID, recipientAccountId).
+        .target(name: "TrailMillDedupe"),
+        /// Output writers: rotated, atomically published NDJSON files.
+        .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression"]),
+        /// Synthetic archives in the real layout, for demos, tests and benchmarks.
+        .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive"]),
+        /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.
+        .target(
+            name: "TrailMillPipeline",
+            dependencies: [
+                "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "trailmill",
+            dependencies: [
+                "TrailMillPipeline", "TrailMillSynth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// Prints throughput and memory figures; run with `swift run -c release trailmill-bench`.
+        .executableTarget(
+            name: "trailmill-bench",
+            dependencies: ["TrailMillPipeline", "TrailMillSynth", "TrailMillCompression"],
+            path: "Benchmarks/trailmill-bench"
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "TrailMillTestSupport",
+            dependencies: ["TrailMillCompression", "TrailMillArchive"],
+            path: "Tests/TrailMillTestSupport"
+        ),
+        .testTarget(name: "TrailMillCompressionTests", dependencies: ["TrailMillCompression", "TrailMillTestSupport"]),
+        .testTarget(name: "TrailMillArchiveTests", dependencies: ["TrailMillArchive", "TrailMillTestSupport"]),
+        .testTarget(name: "TrailMillDecodingTests", dependencies: ["TrailMillDecoding", "TrailMillTestSupport"]),
+        .testTarget(
+            name: "TrailMillNormalizeTests",
+            dependencies: ["TrailMillNormalize", "TrailMillDecoding", "TrailMillTestSupport"]
+        ),
+        .testTarget(name: "TrailMillDedupeTests", dependencies: ["TrailMillDedupe"]),
+        .testTarget(name: "TrailMillSinksTests", dependencies: ["TrailMillSinks", "TrailMillTestSupport"]),
+        .testTarget(name: "TrailMillSynthTests", dependencies: ["TrailMillSynth", "TrailMillDecoding", "TrailMillTestSupport"]),
+        .testTarget(
+            name: "TrailMillPipelineTests",
+            dependencies: ["TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport"]
+        ),
+        .testTarget(name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// Strict settings for every Swift target, in one place.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),  // SE-0335
+        .enableUpcomingFeature("MemberImportVisibility"),  // SE-0444
+        .enableUpcomingFeature("InternalImportsByDefault"),  // SE-0409
+        .enableUpcomingFeature("NonisolatedNonsendingByDefault"),  // SE-0461
+        // The hot path crosses module boundaries (decode → normalize → encode); let the optimizer see through them.
+        .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    ]
+}

@@ -1,0 +1,88 @@
+/// Which part of an archive to read. Empty sets mean "all".
+public struct ArchiveSelection: Sendable, Hashable {
+    /// Account folders to read (member accounts for organization trails); empty = all.
+    public var accounts: Set<String>
+    /// Region folders to read; empty = all.
+    public var regions: Set<String>
+    /// Delivery dates to read (inclusive); nil = all. Callers widen an event-time range by a margin first.
+    public var deliveryDates: ClosedRange<CivilDate>?
+    /// Event folders to read; digests are never in this set.
+    public var eventFolders: Set<TrailFolder>
+
+    /// Creates a selection.
+    public init(
+        accounts: Set<String> = [], regions: Set<String> = [], deliveryDates: ClosedRange<CivilDate>? = nil,
+        eventFolders: Set<TrailFolder> = [.cloudTrail, .insight, .networkActivity]
+    ) {
+        self.accounts = accounts
+        self.regions = regions
+        self.deliveryDates = deliveryDates
+        self.eventFolders = eventFolders
+    }
+}
+
+/// What a walk of the archive found.
+public struct DiscoveryResult: Sendable {
+    /// Event log files in the selection, sorted by `relativePath` (byte order), so every run sees the same order.
+    public var eventFiles: [TrailFile]
+    /// Digest files in the selection, sorted by `relativePath`. Never read as events.
+    public var digestFiles: [TrailFile]
+    /// Files seen but not readable as events (non-trail files, empty files, bad names), sorted by path.
+    /// Files outside the selection (other accounts, regions, dates) are not listed.
+    public var skipped: [SkippedFile]
+
+    /// Creates a value.
+    public init(eventFiles: [TrailFile], digestFiles: [TrailFile], skipped: [SkippedFile]) {
+        self.eventFiles = eventFiles
+        self.digestFiles = digestFiles
+        self.skipped = skipped
+    }
+}
+
+/// A failure that stops discovery as a whole (the root is missing or unreadable).
+public struct ArchiveError: Error, Sendable, CustomStringConvertible {
+    /// The path concerned.
+    public var path: String
+    /// What went wrong.
+    public var message: String
+
+    /// Creates a value.
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Walks a local copy of a CloudTrail bucket and classifies every file by its key.
+public struct ArchiveDiscovery: Sendable {
+    /// The archive root (a bucket copy, or any folder above `AWSLogs/`).
+    public var root: String
+    /// What to read.
+    public var selection: ArchiveSelection
+
+    /// Creates a walker.
+    public init(root: String, selection: ArchiveSelection = ArchiveSelection()) {
+        self.root = root
+        self.selection = selection
+    }
+
+    /// Walks the tree, pruning folders outside the selection, and returns what it found.
+    public func discover() throws(ArchiveError) -> DiscoveryResult {
+        fatalError("unimplemented")
+    }
+
+    /// What a relative path means in CloudTrail's layout.
+    public enum PathKind: Sendable, Hashable {
+        /// A file under `AWSLogs/…/<folder>/<region>/YYYY/MM/DD/`; `size` and `absolutePath` are left 0 / "".
+        case trailFile(TrailFile)
+        /// Not a trail file, with the reason.
+        case notTrail(reason: String)
+    }
+
+    /// Classifies one `/`-separated path relative to the archive root (pure: no file-system access).
+    public static func classify(relativePath: String) -> PathKind {
+        fatalError("unimplemented")
+    }
+}
