@@ -1,0 +1,166 @@
+public import TrailMillDecoding
+import TrailMillArchive
+
+/// Writes records as NDJSON lines: flat schema v1 objects, or the original record on one line.
+public enum FlatEventEncoder {
+    /// Appends one flat-schema-v1 JSON object and `\n`. Null columns are omitted (an absent key means null);
+    /// the column order is the schema's.
+    public static func appendFlatLine(
+        _ e: FlatEvent, record: RecordView, context: FileContext, to out: inout [UInt8]
+    ) {
+        let b = record.bytes
+        let compact = record.isCompact
+        @inline(__always) func text(_ name: StaticString, _ slice: JSONSlice?) {
+            guard let slice else { return }
+            JSONOutput.appendName(name, to: &out)
+            JSONOutput.appendText(b, slice, compact: compact, to: &out)
+        }
+        @inline(__always) func value(_ name: StaticString, _ slice: JSONSlice?) {
+            guard let slice else { return }
+            JSONOutput.appendName(name, to: &out)
+            JSONOutput.appendValue(b, slice, compact: compact, to: &out)
+        }
+        @inline(__always) func bool(_ name: StaticString, _ flag: Bool?) {
+            guard let flag else { return }
+            JSONOutput.appendName(name, to: &out)
+            JSONOutput.appendBool(flag, to: &out)
+        }
+
+        JSONOutput.appendLiteral("{\"schema_version\":1", to: &out)
+        // Event
+        text("event_id", e.eventID)
+        if let recipient = e.recipientAccountID {
+            text("recipient_account_id", recipient)
+        } else {
+            JSONOutput.appendMember("recipient_account_id", string: context.file.accountID, to: &out)
+        }
+        JSONOutput.appendName("event_time", to: &out)
+        out.append(UInt8(ascii: "\""))
+        Timestamp.appendISO8601(e.eventTimeMillis, to: &out)
+        out.append(UInt8(ascii: "\""))
+        text("event_version", e.eventVersion)
+        text("event_source", e.eventSource)
+        text("event_name", e.eventName)
+        text("event_type", e.eventType)
+        if let category = e.eventCategory {
+            text("event_category", category)
+        } else if let derived = e.derivedEventCategory {
+            JSONOutput.appendMember("event_category", string: derived.rawValue, to: &out)
+        }
+        text("aws_region", e.awsRegion)
+        bool("management_event", e.managementEvent)
+        bool("read_only", e.readOnly)
+        text("request_id", e.requestID)
+        text("api_version", e.apiVersion)
+        text("shared_event_id", e.sharedEventID)
+        // Source
+        text("source_ip_address", e.sourceIPAddress)
+        if e.sourceIsIP { text("source_ip", e.sourceIPAddress) }
+        text("user_agent", e.userAgent)
+        text("vpc_endpoint_id", e.vpcEndpointID)
+        text("vpc_endpoint_account_id", e.vpcEndpointAccountID)
+        text("tls_version", e.tlsVersion)
+        text("tls_cipher_suite", e.tlsCipherSuite)
+        text("tls_client_host", e.tlsClientHost)
+        bool("session_credential_from_console", e.sessionCredentialFromConsole)
+        // Outcome
+        text("error_code", e.errorCode)
+        text("error_message", e.errorMessage)
+        JSONOutput.appendName("outcome", to: &out)
+        if e.isFailure {
+            JSONOutput.appendLiteral("\"failure\"", to: &out)
+        } else {
+            JSONOutput.appendLiteral("\"success\"", to: &out)
+        }
+        text("console_login_result", e.consoleLoginResult)
+        bool("mfa_used", e.mfaUsed)
+        // Actor
+        text("user_type", e.userType)
+        text("user_principal_id", e.userPrincipalID)
+        text("user_arn", e.userARN)
+        text("user_account_id", e.userAccountID)
+        text("user_access_key_id", e.userAccessKeyID)
+        text("user_name", e.userName)
+        text("user_invoked_by", e.userInvokedBy)
+        text("user_identity_provider", e.userIdentityProvider)
+        text("user_credential_id", e.userCredentialID)
+        text("session_issuer_type", e.sessionIssuerType)
+        text("session_issuer_principal_id", e.sessionIssuerPrincipalID)
+        text("session_issuer_arn", e.sessionIssuerARN)
+        text("session_issuer_account_id", e.sessionIssuerAccountID)
+        text("session_issuer_user_name", e.sessionIssuerUserName)
+        bool("session_mfa_authenticated", e.sessionMFAAuthenticated)
+        if let created = e.sessionCreationMillis {
+            JSONOutput.appendName("session_creation_date", to: &out)
+            out.append(UInt8(ascii: "\""))
+            Timestamp.appendISO8601(created, to: &out)
+            out.append(UInt8(ascii: "\""))
+        }
+        text("session_source_identity", e.sessionSourceIdentity)
+        text("session_ec2_role_delivery", e.sessionEC2RoleDelivery)
+        text("actor", e.actor)
+        // Payload
+        value("request_parameters", e.requestParameters)
+        value("response_elements", e.responseElements)
+        value("additional_event_data", e.additionalEventData)
+        value("service_event_details", e.serviceEventDetails)
+        value("resources", e.resources)
+        appendResourceARNs(e.resources, bytes: b, compact: compact, to: &out)
+        value("insight_details", e.insightDetails)
+        text("insight_state", e.insightState)
+        text("insight_type", e.insightType)
+        value("addendum", e.addendum)
+        value("edge_device_details", e.edgeDeviceDetails)
+        value("user_identity", e.userIdentity)
+        // Provenance
+        out.append(contentsOf: context.provenanceJSON)
+        JSONOutput.appendName("record_index", to: &out)
+        JSONOutput.appendInt(e.recordIndex, to: &out)
+        if !e.derived.isEmpty {
+            JSONOutput.appendName("derived_fields", to: &out)
+            out.append(UInt8(ascii: "["))
+            for (k, name) in e.derived.columnNames.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                JSONOutput.appendString(name, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends the original record on one line, then `\n` (`--format raw`).
+    public static func appendRawLine(record: RecordView, to out: inout [UInt8]) {
+        if record.isCompact {
+            out.append(contentsOf: record.bytes)
+        } else {
+            JSONText.appendCompact(record.bytes, to: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
+    }
+
+    /// `resource_arns`: the string `ARN` (any key case) of each object in `resources`, when there is at least one.
+    static func appendResourceARNs(
+        _ resources: JSONSlice?, bytes: UnsafeRawBufferPointer, compact: Bool, to out: inout [UInt8]
+    ) {
+        guard let resources, resources.kind == .array else { return }
+        var count = 0
+        JSONText.forEachElement(bytes, array: resources) { element in
+            guard element.kind == .object else { return }
+            JSONText.forEachMember(bytes, object: element) { member in
+                guard Normalizer.asciiCaseInsensitiveEquals(bytes, member.key, "arn"), member.value.kind == .string
+                else { return true }
+                if count == 0 {
+                    JSONOutput.appendName("resource_arns", to: &out)
+                    out.append(UInt8(ascii: "["))
+                } else {
+                    out.append(UInt8(ascii: ","))
+                }
+                JSONOutput.appendText(bytes, member.value, compact: compact, to: &out)
+                count += 1
+                return false
+            }
+        }
+        if count > 0 { out.append(UInt8(ascii: "]")) }
+    }
+}

@@ -1,0 +1,75 @@
+public import TrailMillArchive
+import TrailMillNormalize
+
+/// How each event is written.
+public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
+    /// One flat-schema-v1 JSON object per line.
+    case flat
+    /// The original CloudTrail record, verbatim but on one line.
+    case raw
+}
+
+/// Everything an export run needs to know.
+public struct ExportOptions: Sendable {
+    /// Archive root.
+    public var source: String
+    /// Output directory.
+    public var outputDirectory: String
+    /// Line format.
+    public var format: OutputFormat = .flat
+    /// gzip the output files.
+    public var gzip = false
+    /// Which files to read (accounts, regions; delivery dates are derived from `filter`'s time range).
+    public var accounts: Set<String> = []
+    /// Region folders to read; empty = all.
+    public var regions: Set<String> = []
+    /// Which events to keep.
+    public var filter = EventFilter()
+    /// Extra delivery days read after `until` (events can be delivered late). The day before `since` is read too.
+    public var deliveryMarginDays = 1
+    /// Parallel decoders (files in flight); defaults to the active processor count.
+    public var jobs = 1
+    /// Per-file limit on decompressed bytes (gzip bomb guard).
+    public var maxDecompressedBytes = 2 << 30
+    /// Rotate output files after this many uncompressed bytes.
+    public var maxBytesPerOutputFile = 256 << 20
+    /// File name stem for outputs; files are `<stem>-00001.ndjson[.gz]` and so on.
+    public var outputStem: String
+
+    /// Creates options.
+    public init(source: String, outputDirectory: String, outputStem: String) {
+        self.source = source
+        self.outputDirectory = outputDirectory
+        self.outputStem = outputStem
+    }
+
+    /// The archive selection implied by these options.
+    public var selection: ArchiveSelection {
+        var dates: ClosedRange<CivilDate>?
+        if filter.sinceMillis != nil || filter.untilMillis != nil {
+            let low = filter.sinceMillis.map { TimeArgument.date(ofMillis: $0).adding(days: -1) }
+                ?? CivilDate(year: 1, month: 1, day: 1)!
+            let high = filter.untilMillis.map { TimeArgument.date(ofMillis: $0).adding(days: deliveryMarginDays) }
+                ?? CivilDate(year: 9999, month: 12, day: 31)!
+            dates = low <= high ? low...high : low...low
+        }
+        return ArchiveSelection(accounts: accounts, regions: regions, deliveryDates: dates)
+    }
+}
+
+/// Parsing `--since` / `--until` values.
+public enum TimeArgument {
+    /// Parses an RFC 3339 time (a missing zone means UTC) or a plain `YYYY-MM-DD` date.
+    /// A plain date means the start of that day for `since` and the end of that day for `until`.
+    public static func parse(_ text: String, endOfDay: Bool) -> Int64? {
+        guard let millis = Timestamp.parseMillis(text) else { return nil }
+        if endOfDay && text.utf8.count == 10 { return millis + 86_400_000 - 1 }
+        return millis
+    }
+
+    /// The UTC date containing `millis`.
+    public static func date(ofMillis millis: Int64) -> CivilDate {
+        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
+        return CivilDate(daysSinceEpoch: Int(days))
+    }
+}

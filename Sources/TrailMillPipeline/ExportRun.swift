@@ -1,0 +1,234 @@
+import Dispatch
+public import Logging
+import Synchronization
+import TrailMillArchive
+import TrailMillDedupe
+import TrailMillSinks
+
+/// One `trailmill export`: discovery → parallel decode/normalize/filter/encode → in-order dedupe → NDJSON files.
+///
+/// Files are decoded by `jobs` Dispatch workers, at most `2 × jobs` files ahead of the writer, so memory stays flat
+/// however large the archive is. A single sequencer consumes the results in path order, which makes the output
+/// (and which copy of a duplicate is kept) identical for every `jobs` value.
+public struct ExportRun: Sendable {
+    /// What to do.
+    public var options: ExportOptions
+    /// Where to log (warnings for dead files and conflicts; debug per file).
+    public var logger: Logger
+    /// Draw a progress bar on stderr when it is a terminal.
+    public var showProgress: Bool
+
+    /// Creates a run.
+    public init(options: ExportOptions, logger: Logger, showProgress: Bool = false) {
+        self.options = options
+        self.logger = logger
+        self.showProgress = showProgress
+    }
+
+    /// A failure that stops the whole run (the archive root is unreadable, or output cannot be written).
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What went wrong.
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Runs the export and returns its summary. Per-file problems never throw: they are counted in the summary.
+    public func run() throws(Failure) -> RunSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var summary = RunSummary()
+        summary.format = options.format.rawValue
+
+        let discovery: DiscoveryResult
+        do {
+            discovery = try ArchiveDiscovery(root: options.source, selection: options.selection).discover()
+        } catch {
+            throw Failure(message: "cannot read the archive: \(error)")
+        }
+        for file in discovery.skipped {
+            summary.skipped.append(.init(file: file.relativePath, reason: file.reason))
+        }
+        for digest in discovery.digestFiles {
+            summary.skipped.append(
+                .init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
+        }
+        summary.files.skipped = summary.skipped.count
+        logger.info(
+            "archive discovered",
+            metadata: [
+                "files.events": "\(discovery.eventFiles.count)", "files.digests": "\(discovery.digestFiles.count)",
+                "files.skipped": "\(discovery.skipped.count)",
+            ])
+
+        var outputOptions = OutputFileOptions(
+            directory: options.outputDirectory, baseName: options.outputStem, fileExtension: "ndjson")
+        outputOptions.gzip = options.gzip
+        outputOptions.maxBytesPerFile = options.maxBytesPerOutputFile
+        let writer: RotatingFileWriter
+        do { writer = try RotatingFileWriter(options: outputOptions) } catch {
+            throw Failure(message: "cannot write output: \(error)")
+        }
+
+        let files = discovery.eventFiles
+        let processor = FileProcessor(
+            format: options.format, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes)
+        let pool = WorkerPool(files: files, processor: processor, jobs: max(1, options.jobs))
+        let progress = ProgressReporter(
+            totalFiles: files.count, totalBytes: files.reduce(0) { $0 + $1.size }, enabled: showProgress)
+        var table = DedupeTable(expected: max(1 << 16, files.reduce(0) { $0 + $1.size } / 64))
+        var sinkFailure: SinkError?
+
+        pool.start()
+        for index in files.indices {
+            let result = pool.result(at: index)
+            let path = files[index].relativePath
+            summary.bytes.compressed += result.compressedBytes
+            summary.bytes.decompressed += result.decompressedBytes
+            switch result.status {
+            case .skipped(let reason):
+                summary.files.skipped += 1
+                summary.skipped.append(.init(file: path, reason: reason))
+                logger.debug("file skipped", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+            case .dead(let reason):
+                summary.files.dead += 1
+                summary.dead.append(.init(file: path, reason: reason))
+                logger.warning("file is dead", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+            case .done:
+                summary.files.done += 1
+                summary.events.read += result.eventsRead
+                summary.events.filtered += result.eventsFiltered
+                if sinkFailure == nil {
+                    sinkFailure = deliver(result, from: path, table: &table, writer: writer, summary: &summary)
+                    if sinkFailure != nil { pool.cancel() }
+                }
+            }
+            pool.release()
+            progress.update(
+                files: index + 1, events: summary.events.read, compressedBytes: summary.bytes.compressed,
+                decompressedBytes: summary.bytes.decompressed)
+            if sinkFailure != nil { break }
+        }
+        pool.waitUntilStopped()
+        progress.finish()
+        if let sinkFailure {
+            writer.abandon()
+            throw Failure(message: "cannot write output: \(sinkFailure)")
+        }
+        do {
+            for file in try writer.finish() {
+                summary.outputs.append(.init(path: file.path, events: file.lines, bytes: file.bytes))
+            }
+        } catch {
+            throw Failure(message: "cannot write output: \(error)")
+        }
+        summary.skipped.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        summary.dedupeKeys = table.count
+        summary.dedupeTableBytes = table.storageBytes
+        summary.exitStatus = summary.files.dead > 0 ? 1 : 0
+        summary.seconds = (clock.now - started) / .seconds(1)
+        return summary
+    }
+
+    /// Deduplicates one file's records against everything delivered so far and writes the new ones.
+    private func deliver(
+        _ result: FileResult, from path: String, table: inout DedupeTable, writer: RotatingFileWriter,
+        summary: inout RunSummary
+    ) -> SinkError? {
+        result.lines.withUnsafeBytes { lines in
+            var lineStart = 0
+            for (recordNumber, entry) in result.records.enumerated() {
+                defer { lineStart = entry.lineEnd }
+                if let key = entry.key {
+                    switch table.insert(key, contentHash: entry.contentHash) {
+                    case .new: break
+                    case .duplicate:
+                        summary.events.duplicates += 1
+                        continue
+                    case .conflict:
+                        summary.events.conflicts += 1
+                        if summary.events.conflicts <= 20 {
+                            logger.warning(
+                                "same eventID and recipient account as an earlier event, different content; kept the first",
+                                metadata: ["file.key": "\(path)", "record.kept_out": "\(recordNumber)"])
+                        }
+                        continue
+                    }
+                }
+                do throws(SinkError) {
+                    try writer.writeLine(UnsafeRawBufferPointer(rebasing: lines[lineStart..<entry.lineEnd]))
+                } catch {
+                    return error
+                }
+                summary.events.written += 1
+                summary.bytes.written += entry.lineEnd - lineStart
+            }
+            return nil
+        }
+    }
+}
+
+/// Decodes files on `jobs` Dispatch workers, at most `2 × jobs` files ahead of the consumer, and hands results
+/// out in file order.
+final class WorkerPool: Sendable {
+    private let files: [TrailFile]
+    private let processor: FileProcessor
+    private let jobs: Int
+    private let next = Atomic<Int>(0)
+    private let cancelled = Atomic<Bool>(false)
+    private let results = Mutex<[Int: FileResult]>([:])
+    /// Signalled once per finished file.
+    private let finished = DispatchSemaphore(value: 0)
+    /// Bounds how far workers run ahead of the consumer.
+    private let window: DispatchSemaphore
+    private let group = DispatchGroup()
+
+    init(files: [TrailFile], processor: FileProcessor, jobs: Int) {
+        self.files = files
+        self.processor = processor
+        self.jobs = jobs
+        window = DispatchSemaphore(value: 2 * jobs)
+    }
+
+    func start() {
+        DispatchQueue.global().async(group: group) { [self] in
+            DispatchQueue.concurrentPerform(iterations: jobs) { _ in work() }
+        }
+    }
+
+    private func work() {
+        while true {
+            window.wait()
+            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < files.count, !cancelled.load(ordering: .relaxed) else {
+                window.signal()
+                return
+            }
+            let result = processor.process(files[index])
+            results.withLock { $0[index] = result }
+            finished.signal()
+        }
+    }
+
+    /// Blocks until file `index` is done and takes its result. Indices must be asked for in order.
+    func result(at index: Int) -> FileResult {
+        while true {
+            if let result = results.withLock({ $0.removeValue(forKey: index) }) { return result }
+            finished.wait()
+        }
+    }
+
+    /// Lets workers take one more file (call once per consumed result).
+    func release() { window.signal() }
+
+    /// Stops workers from taking new files, waking any that wait for room in the window.
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        for _ in 0..<jobs { window.signal() }
+    }
+
+    /// Waits for every worker to return (after the last file, or after `cancel`).
+    func waitUntilStopped() {
+        cancel()
+        group.wait()
+    }
+}

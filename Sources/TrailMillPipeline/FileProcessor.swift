@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TrailMillArchive
+import TrailMillCompression
+import TrailMillDecoding
+import TrailMillDedupe
+import TrailMillNormalize
+
+/// Decodes, normalizes, filters and encodes one file: the work a Dispatch worker does.
+///
+/// A file is all-or-nothing: its lines are kept in the result and only handed on when the whole file decoded.
+struct FileProcessor: Sendable {
+    let format: OutputFormat
+    let filter: EventFilter
+    let maxDecompressedBytes: Int
+
+    func process(_ file: TrailFile) -> FileResult {
+        let reader: DecompressingReader
+        do {
+            reader = try DecompressingReader(path: file.absolutePath, maxDecompressedBytes: maxDecompressedBytes)
+        } catch {
+            if error.code == .ioFailure && error.systemErrno == ENOENT {
+                return FileResult(status: .skipped(reason: "file vanished before it was read"))
+            }
+            return FileResult(status: .dead(reason: error.description))
+        }
+        let context = FileContext(file: file)
+        let decoder = LogFileDecoder(reader: reader)
+        var result = FileResult(status: .done)
+        result.lines.reserveCapacity(min(file.size * 16, 16 << 20))
+        var scratch: [UInt8] = []
+        let content: LogFileContent
+        do {
+            content = try decoder.forEachRecord { record in
+                result.eventsRead += 1
+                let event = Normalizer.normalize(record, context: context)
+                guard filter.matches(event, bytes: record.bytes) else {
+                    result.eventsFiltered += 1
+                    return
+                }
+                let contentHash: UInt64
+                if record.isCompact {
+                    contentHash = FastHash.hash(record.bytes, seed: 0)
+                } else {
+                    scratch.removeAll(keepingCapacity: true)
+                    JSONText.appendCompact(record.bytes, to: &scratch)
+                    contentHash = scratch.withUnsafeBytes { FastHash.hash($0, seed: 0) }
+                }
+                switch format {
+                case .flat: FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: &result.lines)
+                case .raw: FlatEventEncoder.appendRawLine(record: record, to: &result.lines)
+                }
+                result.records.append(
+                    RecordEntry(
+                        key: dedupeKey(event, record.bytes, context), contentHash: contentHash,
+                        lineEnd: result.lines.count))
+            }
+        } catch {
+            return FileResult(
+                status: .dead(reason: error.description), compressedBytes: reader.compressedBytesRead,
+                decompressedBytes: reader.decompressedBytesProduced)
+        }
+        result.compressedBytes = reader.compressedBytesRead
+        result.decompressedBytes = reader.decompressedBytesProduced
+        if case .notCloudTrail(let reason) = content {
+            return FileResult(
+                status: .skipped(reason: reason), compressedBytes: result.compressedBytes,
+                decompressedBytes: result.decompressedBytes)
+        }
+        return result
+    }
+
+    /// `(eventID, recipientAccountId)` as a fixed-size key, or nil when the eventID is absent or not a GUID.
+    /// A missing recipientAccountId falls back to the account folder of the file's key.
+    private func dedupeKey(_ event: FlatEvent, _ bytes: UnsafeRawBufferPointer, _ context: FileContext) -> EventKey? {
+        guard let id = event.eventID, id.kind == .string, !id.hasEscapes else { return nil }
+        let idBytes = UnsafeRawBufferPointer(rebasing: bytes[id.range])
+        guard EventKey.isGUID(idBytes) else { return nil }
+        if let account = event.recipientAccountID, account.kind == .string, !account.hasEscapes {
+            return EventKey(eventID: idBytes, account: UnsafeRawBufferPointer(rebasing: bytes[account.range]))
+        }
+        if let account = event.recipientAccountID {
+            var decoded = JSONText.string(bytes, account)
+            return decoded.withUTF8 { EventKey(eventID: idBytes, account: UnsafeRawBufferPointer($0)) }
+        }
+        var folder = context.file.accountID
+        return folder.withUTF8 { EventKey(eventID: idBytes, account: UnsafeRawBufferPointer($0)) }
+    }
+}

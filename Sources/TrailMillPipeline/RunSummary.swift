@@ -1,0 +1,88 @@
+import Foundation
+
+/// The machine-readable account of a run (`--summary-json`). Every input file is counted once as done, skipped
+/// or dead, and every skipped or dead file is listed with its reason.
+public struct RunSummary: Codable, Sendable {
+    /// File counts.
+    public struct Files: Codable, Sendable, Hashable {
+        public var done = 0
+        public var skipped = 0
+        public var dead = 0
+    }
+
+    /// Event counts. `read` = `written` + `duplicates` + `conflicts` + `filtered`.
+    public struct Events: Codable, Sendable, Hashable {
+        public var read = 0
+        public var written = 0
+        public var duplicates = 0
+        public var conflicts = 0
+        public var filtered = 0
+    }
+
+    /// Byte counts.
+    public struct Bytes: Codable, Sendable, Hashable {
+        /// Bytes read from disk.
+        public var compressed = 0
+        /// Bytes after decompression.
+        public var decompressed = 0
+        /// Uncompressed bytes written to outputs.
+        public var written = 0
+    }
+
+    /// A skipped or dead file.
+    public struct FileReason: Codable, Sendable, Hashable {
+        /// Path relative to the source.
+        public var file: String
+        /// Why.
+        public var reason: String
+    }
+
+    /// An output file.
+    public struct Output: Codable, Sendable, Hashable {
+        public var path: String
+        public var events: Int
+        public var bytes: Int
+    }
+
+    public var files = Files()
+    public var events = Events()
+    public var bytes = Bytes()
+    public var skipped: [FileReason] = []
+    public var dead: [FileReason] = []
+    public var outputs: [Output] = []
+    /// Wall-clock duration.
+    public var seconds = 0.0
+    /// Distinct dedupe keys held at the end, and the table's memory.
+    public var dedupeKeys = 0
+    public var dedupeTableBytes = 0
+    /// `flat` or `raw`.
+    public var format = ""
+    public var schemaVersion = 1
+    /// 0 = no file dead, 1 = some file dead.
+    public var exitStatus = 0
+
+    enum CodingKeys: String, CodingKey {
+        case files, events, bytes, skipped, dead, outputs, seconds, format
+        case dedupeKeys = "dedupe_keys", dedupeTableBytes = "dedupe_table_bytes", schemaVersion = "schema_version"
+        case exitStatus = "exit_status"
+    }
+
+    /// Creates an empty summary.
+    public init() {}
+
+    /// One line for humans.
+    public var oneLine: String {
+        let rate = seconds > 0 ? Int(Double(events.read) / seconds) : 0
+        return "files: \(files.done) done, \(files.skipped) skipped, \(files.dead) dead; events: \(events.read) read, "
+            + "\(events.written) written, \(events.duplicates) duplicates, \(events.conflicts) conflicts, "
+            + "\(events.filtered) filtered; \(String(format: "%.2f", seconds)) s (\(rate) events/s)"
+    }
+
+    /// Writes the summary as JSON to `path` atomically (temporary file, then rename).
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}

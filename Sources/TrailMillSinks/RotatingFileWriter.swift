@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TrailMillCompression
+
+/// A published output file.
+public struct PublishedFile: Sendable, Hashable, Codable {
+    /// Absolute path.
+    public var path: String
+    /// Lines (events) in the file.
+    public var lines: Int
+    /// Uncompressed bytes of content.
+    public var bytes: Int
+
+    /// Creates a value.
+    public init(path: String, lines: Int, bytes: Int) {
+        self.path = path
+        self.lines = lines
+        self.bytes = bytes
+    }
+}
+
+/// Where and how to write line-oriented output files.
+public struct OutputFileOptions: Sendable, Hashable {
+    /// Output directory (created if missing).
+    public var directory: String
+    /// First part of every file name, e.g. `cloudtrail-20260115T020000Z-1a2b`.
+    public var baseName: String
+    /// File extension without the dot (`ndjson`, `cef`, `leef`); `.gz` is added when `gzip` is set.
+    public var fileExtension: String
+    /// gzip each file.
+    public var gzip: Bool = false
+    /// zlib level when gzipping.
+    public var gzipLevel: Int32 = 6
+    /// Start a new file once this many uncompressed bytes are written (files end on a line boundary).
+    public var maxBytesPerFile: Int = 256 << 20
+
+    /// Creates options.
+    public init(directory: String, baseName: String, fileExtension: String) {
+        self.directory = directory
+        self.baseName = baseName
+        self.fileExtension = fileExtension
+    }
+}
+
+/// Writes lines into size-rotated files that readers only ever see complete.
+///
+/// Each file is written under a hidden temporary name (`.<name>.partial`) in the output directory, then fsynced,
+/// renamed to `<baseName>-<sequence>.<ext>[.gz]`, and the directory fsynced. `abandon()` (or an error) removes the
+/// temporary file, so nothing partial is ever published.
+public final class RotatingFileWriter {
+    /// Settings.
+    public let options: OutputFileOptions
+    /// Files published so far, in order.
+    public private(set) var published: [PublishedFile] = []
+
+    private var file: PosixFile?
+    private var temporaryPath = ""
+    private var finalPath = ""
+    private var sequence = 0
+    private var buffer: [UInt8] = []
+    private var compressed: [UInt8] = []
+    private var compressor: GzipCompressor?
+    private var fileLines = 0
+    private var fileBytes = 0
+    private static let flushThreshold = 1 << 20
+
+    /// Creates the writer (and the output directory). No file is created until the first line.
+    public init(options: OutputFileOptions) throws(SinkError) {
+        self.options = options
+        try PosixFile.makeDirectories(options.directory)
+        buffer.reserveCapacity(RotatingFileWriter.flushThreshold + (64 << 10))
+    }
+
+    deinit { abandon() }
+
+    /// Appends one complete line (including its `\n`).
+    public func writeLine(_ line: UnsafeRawBufferPointer) throws(SinkError) {
+        if file != nil && fileBytes + line.count > options.maxBytesPerFile && fileLines > 0 {
+            try closeCurrent()
+        }
+        if file == nil { try openNext() }
+        buffer.append(contentsOf: line)
+        fileLines += 1
+        fileBytes += line.count
+        if buffer.count >= RotatingFileWriter.flushThreshold { try flush() }
+    }
+
+    /// Publishes the current file (if it has any line) and returns every file published by this writer.
+    @discardableResult
+    public func finish() throws(SinkError) -> [PublishedFile] {
+        if file != nil { try closeCurrent() }
+        return published
+    }
+
+    /// Drops the unpublished current file, if any.
+    public func abandon() {
+        guard file != nil else { return }
+        file = nil
+        unlink(temporaryPath)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func openNext() throws(SinkError) {
+        sequence += 1
+        var name: String
+        repeat {
+            let number = String(sequence)
+            name = "\(options.baseName)-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number)"
+            name += ".\(options.fileExtension)\(options.gzip ? ".gz" : "")"
+            if PosixFile.exists(options.directory + "/" + name) { sequence += 1 } else { break }
+        } while true
+        finalPath = options.directory + "/" + name
+        temporaryPath = options.directory + "/." + name + ".partial"
+        unlink(temporaryPath)
+        file = try PosixFile(creating: temporaryPath)
+        fileLines = 0
+        fileBytes = 0
+        if options.gzip {
+            do { compressor = try GzipCompressor(level: options.gzipLevel) } catch {
+                throw SinkError(path: temporaryPath, operation: "gzip", message: error.description)
+            }
+        }
+    }
+
+    private func flush() throws(SinkError) {
+        guard let file, !buffer.isEmpty else { return }
+        do throws(SinkError) {
+            if let compressor {
+                compressed.removeAll(keepingCapacity: true)
+                let failure: CompressionError? = buffer.withUnsafeBytes { raw in
+                    do throws(CompressionError) { try compressor.compress(raw, appendingTo: &compressed) } catch { return error }
+                    return nil
+                }
+                if let failure { throw SinkError(path: temporaryPath, operation: "gzip", message: failure.description) }
+                try file.write(compressed)
+            } else {
+                try file.write(buffer)
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Runs a compression step, reporting its failure as a sink error on the current file.
+    private func gzip(_ body: () throws(CompressionError) -> Void) throws(SinkError) {
+        do { try body() } catch { throw SinkError(path: temporaryPath, operation: "gzip", message: error.description) }
+    }
+
+    private func closeCurrent() throws(SinkError) {
+        guard let current = file else { return }
+        try flush()
+        do throws(SinkError) {
+            if let compressor {
+                compressed.removeAll(keepingCapacity: true)
+                try gzip { () throws(CompressionError) in try compressor.finish(appendingTo: &compressed) }
+                try current.write(compressed)
+                self.compressor = nil
+            }
+            try current.syncAndClose()
+            file = nil
+            try PosixFile.publish(from: temporaryPath, to: finalPath, directory: options.directory)
+        } catch {
+            abandon()
+            throw error
+        }
+        published.append(PublishedFile(path: finalPath, lines: fileLines, bytes: fileBytes))
+    }
+}
+
+@available(*, unavailable)
+extension RotatingFileWriter: Sendable {}

@@ -1,0 +1,142 @@
+public import ArgumentParser
+import Foundation
+import TrailMillNormalize
+import TrailMillPipeline
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `trailmill export`.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export an archive's events as deduplicated NDJSON (flat schema v1 or raw records).",
+        discussion: """
+            Examples:
+              trailmill export --source /data/cloudtrail --out /var/spool/siem --gzip
+              trailmill export --source ./archive --out ./out --since 2026-01-01 --until 2026-01-31 \\
+                  --event-name ConsoleLogin --errors-only --summary-json run.json
+            """
+    )
+
+    @Option(help: "Archive root: a local copy of the bucket (any folder above AWSLogs/).")
+    var source: String
+
+    @Option(help: "Output directory (created when missing).")
+    var out: String
+
+    @Option(help: "Line format: flat (schema v1) or raw (the original record).")
+    var format: OutputFormat = .flat
+
+    @Flag(help: "gzip the output files.")
+    var gzip = false
+
+    @Option(name: .customLong("account"), help: "Only this account folder (repeatable).")
+    var accounts: [String] = []
+
+    @Option(name: .customLong("region"), help: "Only this region folder (repeatable).")
+    var regions: [String] = []
+
+    @Option(help: "Only events at or after this time (RFC 3339, or YYYY-MM-DD = start of that day, UTC).")
+    var since: String?
+
+    @Option(help: "Only events at or before this time (RFC 3339, or YYYY-MM-DD = end of that day, UTC).")
+    var until: String?
+
+    @Option(name: .customLong("event-name"), help: "Only this eventName (repeatable).")
+    var eventNames: [String] = []
+
+    @Option(name: .customLong("event-source"), help: "Only this eventSource, e.g. iam.amazonaws.com (repeatable).")
+    var eventSources: [String] = []
+
+    @Option(name: .customLong("user"), help: "Only events whose user name, role name, actor or ARN is this (repeatable).")
+    var users: [String] = []
+
+    @Option(name: .customLong("category"), help: "Only this eventCategory: Management, Data, Insight, NetworkActivity (repeatable).")
+    var categories: [String] = []
+
+    @Flag(help: "Only read-only events.")
+    var readOnly = false
+
+    @Flag(help: "Only events that are not read-only.")
+    var writesOnly = false
+
+    @Flag(help: "Only failed calls (errorCode or errorMessage, or a failed console login).")
+    var errorsOnly = false
+
+    @Option(help: "Parallel decoders (default: the active processor count).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Days of delivery folders read after --until, for late deliveries.")
+    var deliveryMarginDays = 1
+
+    @Option(help: "Per-file limit on decompressed bytes (gzip bomb guard).")
+    var maxUncompressedBytes: Int = 2 << 30
+
+    @Option(help: "Start a new output file after this many bytes.")
+    var maxFileBytes: Int = 256 << 20
+
+    @Option(help: "Write the run summary as JSON to this file (atomically).")
+    var summaryJSON: String?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Log every file.")
+    var verbose = false
+
+    func validate() throws {
+        if readOnly && writesOnly { throw ValidationError("Use at most one of --read-only and --writes-only.") }
+        if jobs < 1 { throw ValidationError("Please specify a '--jobs' of at least 1.") }
+        if let since, TimeArgument.parse(since, endOfDay: false) == nil {
+            throw ValidationError("--since '\(since)' is not an RFC 3339 time or a YYYY-MM-DD date.")
+        }
+        if let until, TimeArgument.parse(until, endOfDay: true) == nil {
+            throw ValidationError("--until '\(until)' is not an RFC 3339 time or a YYYY-MM-DD date.")
+        }
+        let known = Set(EventCategory.allCases.map { $0.rawValue.lowercased() })
+        for category in categories where !known.contains(category.lowercased()) {
+            throw ValidationError("--category '\(category)' is not one of Management, Data, Insight, NetworkActivity.")
+        }
+        if maxUncompressedBytes < 1 || maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
+    }
+
+    func run() throws {
+        let logger = LoggingSetup.bootstrap(quiet: quiet, verbose: verbose)
+        var options = ExportOptions(source: source, outputDirectory: out, outputStem: Self.outputStem())
+        options.format = format
+        options.gzip = gzip
+        options.accounts = Set(accounts)
+        options.regions = Set(regions)
+        options.jobs = jobs
+        options.deliveryMarginDays = deliveryMarginDays
+        options.maxDecompressedBytes = maxUncompressedBytes
+        options.maxBytesPerOutputFile = maxFileBytes
+        options.filter.sinceMillis = since.flatMap { TimeArgument.parse($0, endOfDay: false) }
+        options.filter.untilMillis = until.flatMap { TimeArgument.parse($0, endOfDay: true) }
+        options.filter.eventNames = eventNames
+        options.filter.eventSources = eventSources
+        options.filter.users = users
+        options.filter.categories = categories
+        options.filter.readOnly = readOnly ? .readOnly : (writesOnly ? .writesOnly : .any)
+        options.filter.errorsOnly = errorsOnly
+
+        let summary: RunSummary
+        do {
+            summary = try ExportRun(options: options, logger: logger, showProgress: !quiet).run()
+        } catch {
+            StandardError.write("trailmill: \(error.message)\n")
+            throw ExitCode(1)
+        }
+        if let summaryJSON { try summary.write(to: summaryJSON) }
+        if !quiet { StandardError.write(summary.oneLine + "\n") }
+        if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+    }
+
+    /// `cloudtrail-<UTC time>-<random>`: unique per run, sortable by time.
+    static func outputStem() -> String {
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        let stamp = Timestamp.iso8601(millis).filter { $0.isNumber || $0 == "T" }.prefix(15)
+        let random = String(UInt16.random(in: .min ... .max), radix: 16)
+        return "cloudtrail-\(stamp)Z-\(String(repeating: "0", count: 4 - random.count))\(random)"
+    }
+}
