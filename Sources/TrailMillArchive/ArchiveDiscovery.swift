@@ -69,8 +69,17 @@ public struct ArchiveDiscovery: Sendable {
     }
 
     /// Walks the tree, pruning folders outside the selection, and returns what it found.
+    ///
+    /// Throws only when the root is missing, not a directory or unreadable; any problem below it (an unreadable
+    /// folder, a file that vanished, a broken symbolic link) is listed in `skipped`. Symbolic links to directories
+    /// are not followed (listed as skipped); a symbolic link to a regular file counts as that file. Pruning uses
+    /// the first `AWSLogs/` under which a folder fits the layout, so a second `AWSLogs/` nested inside a pruned
+    /// account, region or date folder is not seen.
     public func discover() throws(ArchiveError) -> DiscoveryResult {
-        fatalError("unimplemented")
+        guard !root.isEmpty else { throw ArchiveError(path: root, message: "empty archive root path") }
+        var walker = ArchiveWalker(root: root, selection: selection)
+        try walker.run()
+        return DiscoveryResult(eventFiles: walker.eventFiles, digestFiles: walker.digestFiles, skipped: walker.skipped)
     }
 
     /// What a relative path means in CloudTrail's layout.
@@ -83,6 +92,7 @@ public struct ArchiveDiscovery: Sendable {
 
     /// Classifies one `/`-separated path relative to the archive root (pure: no file-system access).
     public static func classify(relativePath: String) -> PathKind {
-        fatalError("unimplemented")
+        let components = relativePath.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        return ArchiveLayout.classifyFile(components, relativePath: relativePath)
     }
 }
