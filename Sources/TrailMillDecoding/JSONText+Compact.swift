@@ -4,7 +4,7 @@ extension JSONText {
     /// treat them as line breaks). Every JSON value keeps exactly its meaning; string escapes stay as written.
     ///
     /// `insideString` starts the copy inside a string (for copying string content without its quotes).
-    public static func appendCompact(_ text: UnsafeRawBufferPointer, to out: inout [UInt8], insideString: Bool = false) {
+    public static func appendCompact(_ text: UnsafeRawBufferPointer, to out: OutputBuffer, insideString: Bool = false) {
         guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         let n = text.count
         var inString = insideString
@@ -20,8 +20,8 @@ extension JSONText {
                 if c == UInt8(ascii: "\"") {
                     inString = false
                 } else if c == 0xE2 && i + 2 < n && base[i + 1] == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
-                    out.append(contentsOf: base[i + 2] == 0xA8 ? lineSeparatorEscape : paragraphSeparatorEscape)
+                    out.append(UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
+                    out.append(base[i + 2] == 0xA8 ? lineSeparatorEscape : paragraphSeparatorEscape)
                     i += 3
                     runStart = i
                     continue
@@ -30,14 +30,14 @@ extension JSONText {
                 switch c {
                 case UInt8(ascii: "\""): inString = true
                 case 0x20, 0x0A, 0x0D, 0x09:
-                    out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
+                    out.append(UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
                     runStart = i + 1
                 default: break
                 }
             }
             i += 1
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(start: base + runStart, count: n - runStart))
+        out.append(UnsafeRawBufferPointer(start: base + runStart, count: n - runStart))
     }
 
     private static let lineSeparatorEscape: [UInt8] = Array(#"\u2028"#.utf8)

@@ -145,11 +145,11 @@ public enum JSONText {
         while true {
             skipWhitespace(base, &i, end)
             guard i < end, base[i] == UInt8(ascii: "\"") else { return }
-            let key = skipValue(base, &i)
+            let key = skipValue(base, &i, end)
             skipWhitespace(base, &i, end)
             i += 1  // :
             skipWhitespace(base, &i, end)
-            let value = skipValue(base, &i)
+            let value = skipValue(base, &i, end)
             if !body(JSONMember(key: key, value: value)) { return }
             skipWhitespace(base, &i, end)
             i += 1  // , or the closing }
@@ -165,7 +165,7 @@ public enum JSONText {
         while true {
             skipWhitespace(base, &i, end)
             guard i < end else { return }
-            body(skipValue(base, &i))
+            body(skipValue(base, &i, end))
             skipWhitespace(base, &i, end)
             i += 1  // , or ]
         }
@@ -197,11 +197,11 @@ public enum JSONText {
 
     /// Skips one validated value starting at `i` and returns its slice.
     @inlinable
-    static func skipValue(_ base: UnsafePointer<UInt8>, _ i: inout Int) -> JSONSlice {
+    static func skipValue(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> JSONSlice {
         let start = i
         switch base[i] {
         case UInt8(ascii: "\""):
-            let escaped = skipString(base, &i)
+            let escaped = skipString(base, &i, end)
             return JSONSlice(start: start + 1, end: i - 1, kind: .string, hasEscapes: escaped)
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let kind: JSONKind = base[i] == UInt8(ascii: "{") ? .object : .array
@@ -209,7 +209,7 @@ public enum JSONText {
             repeat {
                 switch base[i] {
                 case UInt8(ascii: "\""):
-                    _ = skipString(base, &i)
+                    _ = skipString(base, &i, end)
                     continue
                 case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                 case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
@@ -241,10 +241,20 @@ public enum JSONText {
 
     /// Skips a validated string from its opening quote; returns whether it had escapes.
     @inlinable
-    static func skipString(_ base: UnsafePointer<UInt8>, _ i: inout Int) -> Bool {
+    static func skipString(_ base: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Bool {
         i += 1
         var escaped = false
         while true {
+            // Skip 8 bytes at a time while none is a quote or a backslash, never reading past `end`.
+            while i &+ 8 <= end {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let quote = word ^ 0x2222_2222_2222_2222
+                let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let hit = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & 0x8080_8080_8080_8080
+                if hit != 0 { break }
+                i &+= 8
+            }
             let c = base[i]
             if c == UInt8(ascii: "\"") {
                 i += 1

@@ -51,7 +51,7 @@ public struct DecoderOptions: Sendable, Hashable {
 /// record. Records are handed out as they complete, so a caller that wants all-or-nothing per file must hold
 /// its output until `forEachRecord` returns without throwing.
 public final class LogFileDecoder {
-    private let reader: DecompressingReader
+    private var reader: DecompressingReader
     private let options: DecoderOptions
     private var storage: UnsafeMutableRawPointer
     private var capacity: Int
@@ -74,6 +74,17 @@ public final class LogFileDecoder {
     }
 
     deinit { storage.deallocate() }
+
+    /// Starts over on another file, keeping the buffer (so one decoder per worker serves every file).
+    public func reset(reader: DecompressingReader) {
+        self.reader = reader
+        start = 0
+        end = 0
+        streamBase = 0
+        atEOF = false
+        recordIndex = nil
+        members.removeAll(keepingCapacity: true)
+    }
 
     /// Reads the file to the end, calling `body` for each record, and says what the file held.
     ///

@@ -1,4 +1,5 @@
 public import TrailMillArchive
+import TrailMillDecoding
 
 /// What the normalizer knows about the file a record came from: its place in the archive.
 public struct FileContext: Sendable {
@@ -14,13 +15,13 @@ public struct FileContext: Sendable {
     public init(file: TrailFile) {
         self.file = file
         deliveryMillis = FileContext.fileNameMillis(file.relativePath) ?? Timestamp.millis(file.deliveryDate)
-        var json: [UInt8] = []
-        JSONOutput.appendMember("source_file", string: file.relativePath, to: &json)
-        if let org = file.organizationID { JSONOutput.appendMember("archive_org_id", string: org, to: &json) }
-        JSONOutput.appendMember("archive_account_id", string: file.accountID, to: &json)
-        JSONOutput.appendMember("archive_region", string: file.region, to: &json)
-        JSONOutput.appendMember("delivery_date", string: file.deliveryDate.description, to: &json)
-        provenanceJSON = json
+        let json = OutputBuffer(capacity: 256)
+        JSONOutput.appendMember("source_file", string: file.relativePath, to: json)
+        if let org = file.organizationID { JSONOutput.appendMember("archive_org_id", string: org, to: json) }
+        JSONOutput.appendMember("archive_account_id", string: file.accountID, to: json)
+        JSONOutput.appendMember("archive_region", string: file.region, to: json)
+        JSONOutput.appendMember("delivery_date", string: file.deliveryDate.description, to: json)
+        provenanceJSON = json.bytes
     }
 
     /// The `_YYYYMMDDTHHmmZ_` delivery stamp in a CloudTrail log file name, as UTC milliseconds.

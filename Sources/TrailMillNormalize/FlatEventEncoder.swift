@@ -6,37 +6,37 @@ public enum FlatEventEncoder {
     /// Appends one flat-schema-v1 JSON object and `\n`. Null columns are omitted (an absent key means null);
     /// the column order is the schema's.
     public static func appendFlatLine(
-        _ e: FlatEvent, record: RecordView, context: FileContext, to out: inout [UInt8]
+        _ e: FlatEvent, record: RecordView, context: FileContext, to out: OutputBuffer
     ) {
         let b = record.bytes
         let compact = record.isCompact
         @inline(__always) func text(_ name: StaticString, _ slice: JSONSlice?) {
             guard let slice else { return }
-            JSONOutput.appendName(name, to: &out)
-            JSONOutput.appendText(b, slice, compact: compact, to: &out)
+            JSONOutput.appendName(name, to: out)
+            JSONOutput.appendText(b, slice, compact: compact, to: out)
         }
         @inline(__always) func value(_ name: StaticString, _ slice: JSONSlice?) {
             guard let slice else { return }
-            JSONOutput.appendName(name, to: &out)
-            JSONOutput.appendValue(b, slice, compact: compact, to: &out)
+            JSONOutput.appendName(name, to: out)
+            JSONOutput.appendValue(b, slice, compact: compact, to: out)
         }
         @inline(__always) func bool(_ name: StaticString, _ flag: Bool?) {
             guard let flag else { return }
-            JSONOutput.appendName(name, to: &out)
-            JSONOutput.appendBool(flag, to: &out)
+            JSONOutput.appendName(name, to: out)
+            JSONOutput.appendBool(flag, to: out)
         }
 
-        JSONOutput.appendLiteral("{\"schema_version\":1", to: &out)
+        JSONOutput.appendLiteral("{\"schema_version\":1", to: out)
         // Event
         text("event_id", e.eventID)
         if let recipient = e.recipientAccountID {
             text("recipient_account_id", recipient)
         } else {
-            JSONOutput.appendMember("recipient_account_id", string: context.file.accountID, to: &out)
+            JSONOutput.appendMember("recipient_account_id", string: context.file.accountID, to: out)
         }
-        JSONOutput.appendName("event_time", to: &out)
+        JSONOutput.appendName("event_time", to: out)
         out.append(UInt8(ascii: "\""))
-        Timestamp.appendISO8601(e.eventTimeMillis, to: &out)
+        Timestamp.appendISO8601(e.eventTimeMillis, to: out)
         out.append(UInt8(ascii: "\""))
         text("event_version", e.eventVersion)
         text("event_source", e.eventSource)
@@ -45,7 +45,7 @@ public enum FlatEventEncoder {
         if let category = e.eventCategory {
             text("event_category", category)
         } else if let derived = e.derivedEventCategory {
-            JSONOutput.appendMember("event_category", string: derived.rawValue, to: &out)
+            JSONOutput.appendMember("event_category", string: derived.rawValue, to: out)
         }
         text("aws_region", e.awsRegion)
         bool("management_event", e.managementEvent)
@@ -66,11 +66,11 @@ public enum FlatEventEncoder {
         // Outcome
         text("error_code", e.errorCode)
         text("error_message", e.errorMessage)
-        JSONOutput.appendName("outcome", to: &out)
+        JSONOutput.appendName("outcome", to: out)
         if e.isFailure {
-            JSONOutput.appendLiteral("\"failure\"", to: &out)
+            JSONOutput.appendLiteral("\"failure\"", to: out)
         } else {
-            JSONOutput.appendLiteral("\"success\"", to: &out)
+            JSONOutput.appendLiteral("\"success\"", to: out)
         }
         text("console_login_result", e.consoleLoginResult)
         bool("mfa_used", e.mfaUsed)
@@ -91,9 +91,9 @@ public enum FlatEventEncoder {
         text("session_issuer_user_name", e.sessionIssuerUserName)
         bool("session_mfa_authenticated", e.sessionMFAAuthenticated)
         if let created = e.sessionCreationMillis {
-            JSONOutput.appendName("session_creation_date", to: &out)
+            JSONOutput.appendName("session_creation_date", to: out)
             out.append(UInt8(ascii: "\""))
-            Timestamp.appendISO8601(created, to: &out)
+            Timestamp.appendISO8601(created, to: out)
             out.append(UInt8(ascii: "\""))
         }
         text("session_source_identity", e.sessionSourceIdentity)
@@ -105,7 +105,7 @@ public enum FlatEventEncoder {
         value("additional_event_data", e.additionalEventData)
         value("service_event_details", e.serviceEventDetails)
         value("resources", e.resources)
-        appendResourceARNs(e.resources, bytes: b, compact: compact, to: &out)
+        appendResourceARNs(e.resources, bytes: b, compact: compact, to: out)
         value("insight_details", e.insightDetails)
         text("insight_state", e.insightState)
         text("insight_type", e.insightType)
@@ -113,15 +113,15 @@ public enum FlatEventEncoder {
         value("edge_device_details", e.edgeDeviceDetails)
         value("user_identity", e.userIdentity)
         // Provenance
-        out.append(contentsOf: context.provenanceJSON)
-        JSONOutput.appendName("record_index", to: &out)
-        JSONOutput.appendInt(e.recordIndex, to: &out)
+        out.append(context.provenanceJSON)
+        JSONOutput.appendName("record_index", to: out)
+        JSONOutput.appendInt(e.recordIndex, to: out)
         if !e.derived.isEmpty {
-            JSONOutput.appendName("derived_fields", to: &out)
+            JSONOutput.appendName("derived_fields", to: out)
             out.append(UInt8(ascii: "["))
             for (k, name) in e.derived.columnNames.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                JSONOutput.appendString(name, to: &out)
+                JSONOutput.appendString(name, to: out)
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -130,18 +130,18 @@ public enum FlatEventEncoder {
     }
 
     /// Appends the original record on one line, then `\n` (`--format raw`).
-    public static func appendRawLine(record: RecordView, to out: inout [UInt8]) {
+    public static func appendRawLine(record: RecordView, to out: OutputBuffer) {
         if record.isCompact {
-            out.append(contentsOf: record.bytes)
+            out.append(record.bytes)
         } else {
-            JSONText.appendCompact(record.bytes, to: &out)
+            JSONText.appendCompact(record.bytes, to: out)
         }
         out.append(UInt8(ascii: "\n"))
     }
 
     /// `resource_arns`: the string `ARN` (any key case) of each object in `resources`, when there is at least one.
     static func appendResourceARNs(
-        _ resources: JSONSlice?, bytes: UnsafeRawBufferPointer, compact: Bool, to out: inout [UInt8]
+        _ resources: JSONSlice?, bytes: UnsafeRawBufferPointer, compact: Bool, to out: OutputBuffer
     ) {
         guard let resources, resources.kind == .array else { return }
         var count = 0
@@ -151,12 +151,12 @@ public enum FlatEventEncoder {
                 guard Normalizer.asciiCaseInsensitiveEquals(bytes, member.key, "arn"), member.value.kind == .string
                 else { return true }
                 if count == 0 {
-                    JSONOutput.appendName("resource_arns", to: &out)
+                    JSONOutput.appendName("resource_arns", to: out)
                     out.append(UInt8(ascii: "["))
                 } else {
                     out.append(UInt8(ascii: ","))
                 }
-                JSONOutput.appendText(bytes, member.value, compact: compact, to: &out)
+                JSONOutput.appendText(bytes, member.value, compact: compact, to: out)
                 count += 1
                 return false
             }

@@ -4,20 +4,20 @@ public import TrailMillDecoding
 public enum JSONOutput {
     /// Appends `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\u001f` and so on,
     /// and U+2028 / U+2029 escaped so the line stays one line for every line splitter.
-    public static func appendString(_ text: String, to out: inout [UInt8]) {
+    public static func appendString(_ text: String, to out: OutputBuffer) {
         out.append(UInt8(ascii: "\""))
         var copy = text
-        copy.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), to: &out) }
+        copy.withUTF8 { appendEscaped(UnsafeRawBufferPointer($0), to: out) }
         out.append(UInt8(ascii: "\""))
     }
 
     /// Appends raw UTF-8 bytes escaped as JSON string content (no quotes).
-    public static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    public static func appendEscaped(_ bytes: UnsafeRawBufferPointer, to out: OutputBuffer) {
         var runStart = 0
         var i = 0
         let n = bytes.count
         func flush(_ upTo: Int) {
-            if upTo > runStart { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<upTo])) }
+            if upTo > runStart { out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<upTo])) }
         }
         while i < n {
             let c = bytes[i]
@@ -29,19 +29,19 @@ public enum JSONOutput {
             } else if c < 0x20 {
                 flush(i)
                 switch c {
-                case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0x0A: out.append([UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: out.append([UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: out.append([UInt8(ascii: "\\"), UInt8(ascii: "t")])
                 default:
                     let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append([UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
                     out.append(hex[Int(c >> 4)])
                     out.append(hex[Int(c & 0xF)])
                 }
                 runStart = i + 1
             } else if c == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
                 flush(i)
-                out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                out.append(Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
                 i += 3
                 runStart = i
                 continue
@@ -52,66 +52,66 @@ public enum JSONOutput {
     }
 
     /// Appends `,"name":"value"`.
-    public static func appendMember(_ name: StaticString, string value: String, to out: inout [UInt8]) {
-        appendName(name, to: &out)
-        appendString(value, to: &out)
+    public static func appendMember(_ name: StaticString, string value: String, to out: OutputBuffer) {
+        appendName(name, to: out)
+        appendString(value, to: out)
     }
 
     /// Appends `,"name":` (the leading comma is always written; the first member of a line is written by hand).
     @inline(__always)
-    public static func appendName(_ name: StaticString, to out: inout [UInt8]) {
+    public static func appendName(_ name: StaticString, to out: OutputBuffer) {
         out.append(UInt8(ascii: ","))
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
 
     /// Appends a static ASCII literal.
     @inline(__always)
-    public static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    public static func appendLiteral(_ text: StaticString, to out: OutputBuffer) {
+        out.append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends a text column from validated input as a JSON string: string content is copied with its escapes as
     /// written; a number or boolean's text is quoted. `compact` says the record needs no U+2028 escaping.
     @inline(__always)
-    public static func appendText(_ bytes: UnsafeRawBufferPointer, _ slice: JSONSlice, compact: Bool, to out: inout [UInt8]) {
+    public static func appendText(_ bytes: UnsafeRawBufferPointer, _ slice: JSONSlice, compact: Bool, to out: OutputBuffer) {
         out.append(UInt8(ascii: "\""))
         let content = UnsafeRawBufferPointer(rebasing: bytes[slice.range])
         if compact || slice.kind != .string {
-            out.append(contentsOf: content)
+            out.append(content)
         } else {
             // Only line separators can need work here: the content is valid, escaped JSON string text.
-            JSONText.appendCompact(content, to: &out, insideString: true)
+            JSONText.appendCompact(content, to: out, insideString: true)
         }
         out.append(UInt8(ascii: "\""))
     }
 
     /// Appends a raw JSON value from validated input on one line.
     @inline(__always)
-    public static func appendValue(_ bytes: UnsafeRawBufferPointer, _ slice: JSONSlice, compact: Bool, to out: inout [UInt8]) {
+    public static func appendValue(_ bytes: UnsafeRawBufferPointer, _ slice: JSONSlice, compact: Bool, to out: OutputBuffer) {
         let text = slice.kind == .string
             ? UnsafeRawBufferPointer(rebasing: bytes[Int(slice.start) - 1..<Int(slice.end) + 1])
             : UnsafeRawBufferPointer(rebasing: bytes[slice.range])
-        if compact { out.append(contentsOf: text) } else { JSONText.appendCompact(text, to: &out) }
+        if compact { out.append(text) } else { JSONText.appendCompact(text, to: out) }
     }
 
     /// Appends a decimal integer.
     @inline(__always)
-    public static func appendInt(_ value: Int, to out: inout [UInt8]) {
+    public static func appendInt(_ value: Int, to out: OutputBuffer) {
         if value < 0 {
             out.append(UInt8(ascii: "-"))
-            appendInt(-value, to: &out)
+            appendInt(-value, to: out)
             return
         }
-        if value >= 10 { appendInt(value / 10, to: &out) }
+        if value >= 10 { appendInt(value / 10, to: out) }
         out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// Appends `true`, `false`.
     @inline(__always)
-    public static func appendBool(_ value: Bool, to out: inout [UInt8]) {
-        if value { appendLiteral("true", to: &out) } else { appendLiteral("false", to: &out) }
+    public static func appendBool(_ value: Bool, to out: OutputBuffer) {
+        if value { appendLiteral("true", to: out) } else { appendLiteral("false", to: out) }
     }
 }

@@ -274,8 +274,11 @@ public enum Normalizer {
         }
     }
 
+    /// `outcome`, `console_login_result` and `mfa_used`. The last two exist only on AWS sign-in events, so the
+    /// (possibly 100 KB) payloads are searched only for those.
     static func readOutcome(_ bytes: UnsafeRawBufferPointer, into event: inout FlatEvent) {
         event.isFailure = event.errorCode != nil || event.errorMessage != nil
+        guard isSignInEvent(bytes, event) else { return }
         if let response = event.responseElements, response.kind == .object,
             let login = JSONText.member(bytes, response, "ConsoleLogin").flatMap(text)
         {
@@ -289,6 +292,13 @@ public enum Normalizer {
         {
             event.mfaUsed = caseInsensitiveBool(bytes, mfa, yes: "Yes", no: "No")
         }
+    }
+
+    /// `signin.amazonaws.com` events and any `ConsoleLogin`.
+    static func isSignInEvent(_ bytes: UnsafeRawBufferPointer, _ event: FlatEvent) -> Bool {
+        if let name = event.eventName, JSONText.equals(bytes, name, "ConsoleLogin") { return true }
+        if let source = event.eventSource, JSONText.equals(bytes, source, "signin.amazonaws.com") { return true }
+        return false
     }
 
     // MARK: Derivations

@@ -1,4 +1,5 @@
 public import TrailMillArchive
+public import TrailMillDecoding
 
 /// Parsing and formatting of CloudTrail timestamps as UTC milliseconds since 1970, without Foundation.
 public enum Timestamp {
@@ -20,35 +21,35 @@ public enum Timestamp {
     public static func millis(_ date: CivilDate) -> Int64 { Int64(date.daysSinceEpoch) * 86_400_000 }
 
     /// Appends `YYYY-MM-DDTHH:MM:SS.mmmZ` for `millis`.
-    public static func appendISO8601(_ millis: Int64, to out: inout [UInt8]) {
+    public static func appendISO8601(_ millis: Int64, to out: OutputBuffer) {
         let days = Int(millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000)
         let msOfDay = Int(millis - Int64(days) * 86_400_000)
         let date = CivilDate(daysSinceEpoch: days)
-        appendDigits(date.year, 4, &out)
+        appendDigits(date.year, 4, out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(date.month, 2, &out)
+        appendDigits(date.month, 2, out)
         out.append(UInt8(ascii: "-"))
-        appendDigits(date.day, 2, &out)
+        appendDigits(date.day, 2, out)
         out.append(UInt8(ascii: "T"))
-        appendDigits(msOfDay / 3_600_000, 2, &out)
+        appendDigits(msOfDay / 3_600_000, 2, out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 60_000 % 60, 2, &out)
+        appendDigits(msOfDay / 60_000 % 60, 2, out)
         out.append(UInt8(ascii: ":"))
-        appendDigits(msOfDay / 1000 % 60, 2, &out)
+        appendDigits(msOfDay / 1000 % 60, 2, out)
         out.append(UInt8(ascii: "."))
-        appendDigits(msOfDay % 1000, 3, &out)
+        appendDigits(msOfDay % 1000, 3, out)
         out.append(UInt8(ascii: "Z"))
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for `millis`.
     public static func iso8601(_ millis: Int64) -> String {
-        var out: [UInt8] = []
-        appendISO8601(millis, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        let out = OutputBuffer(capacity: 32)
+        appendISO8601(millis, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     @inline(__always)
-    static func appendDigits(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+    static func appendDigits(_ value: Int, _ width: Int, _ out: OutputBuffer) {
         var divisor = 1
         for _ in 1..<width { divisor *= 10 }
         var v = value

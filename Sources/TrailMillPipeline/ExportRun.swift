@@ -2,6 +2,7 @@ import Dispatch
 public import Logging
 import Synchronization
 import TrailMillArchive
+import TrailMillDecoding
 import TrailMillDedupe
 import TrailMillSinks
 
@@ -102,7 +103,7 @@ public struct ExportRun: Sendable {
                     if sinkFailure != nil { pool.cancel() }
                 }
             }
-            pool.release()
+            pool.release(result.lines)
             progress.update(
                 files: index + 1, events: summary.events.read, compressedBytes: summary.bytes.compressed,
                 decompressedBytes: summary.bytes.decompressed)
@@ -134,7 +135,8 @@ public struct ExportRun: Sendable {
         _ result: FileResult, from path: String, table: inout DedupeTable, writer: RotatingFileWriter,
         summary: inout RunSummary
     ) -> SinkError? {
-        result.lines.withUnsafeBytes { lines in
+        guard let batch = result.lines else { return nil }
+        return batch.buffer.withUnsafeBytes { lines in
             var lineStart = 0
             for (recordNumber, entry) in result.records.enumerated() {
                 defer { lineStart = entry.lineEnd }
@@ -176,6 +178,8 @@ final class WorkerPool: Sendable {
     private let next = Atomic<Int>(0)
     private let cancelled = Atomic<Bool>(false)
     private let results = Mutex<[Int: FileResult]>([:])
+    /// Line buffers not in use; at most `2 × jobs + jobs` ever exist.
+    private let batches = Mutex<[LineBatch]>([])
     /// Signalled once per finished file.
     private let finished = DispatchSemaphore(value: 0)
     /// Bounds how far workers run ahead of the consumer.
@@ -191,11 +195,11 @@ final class WorkerPool: Sendable {
 
     func start() {
         DispatchQueue.global().async(group: group) { [self] in
-            DispatchQueue.concurrentPerform(iterations: jobs) { _ in work() }
+            DispatchQueue.concurrentPerform(iterations: jobs) { _ in work(scratch: FileProcessor.Scratch()) }
         }
     }
 
-    private func work() {
+    private func work(scratch: FileProcessor.Scratch) {
         while true {
             window.wait()
             let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -203,7 +207,9 @@ final class WorkerPool: Sendable {
                 window.signal()
                 return
             }
-            let result = processor.process(files[index])
+            let batch = batches.withLock { $0.popLast() } ?? LineBatch()
+            let result = processor.process(files[index], batch: batch, scratch: scratch)
+            if result.lines == nil { batches.withLock { $0.append(batch) } }
             results.withLock { $0[index] = result }
             finished.signal()
         }
@@ -217,8 +223,12 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// Lets workers take one more file (call once per consumed result).
-    func release() { window.signal() }
+    /// Returns a consumed result's line buffer to the pool and lets workers take one more file (call once per
+    /// consumed result).
+    func release(_ batch: LineBatch?) {
+        if let batch { batches.withLock { $0.append(batch) } }
+        window.signal()
+    }
 
     /// Stops workers from taking new files, waking any that wait for room in the window.
     func cancel() {

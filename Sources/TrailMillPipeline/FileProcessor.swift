@@ -15,7 +15,15 @@ struct FileProcessor: Sendable {
     let filter: EventFilter
     let maxDecompressedBytes: Int
 
-    func process(_ file: TrailFile) -> FileResult {
+    /// Buffers one worker reuses for every file it decodes.
+    final class Scratch {
+        var decoder: LogFileDecoder?
+        let compact = OutputBuffer()
+    }
+
+    /// Processes `file`, encoding its lines into `batch` (taken from the pool; handed back in the result only when
+    /// the file is done).
+    func process(_ file: TrailFile, batch: LineBatch, scratch: Scratch) -> FileResult {
         let reader: DecompressingReader
         do {
             reader = try DecompressingReader(path: file.absolutePath, maxDecompressedBytes: maxDecompressedBytes)
@@ -26,10 +34,18 @@ struct FileProcessor: Sendable {
             return FileResult(status: .dead(reason: error.description))
         }
         let context = FileContext(file: file)
-        let decoder = LogFileDecoder(reader: reader)
+        let decoder: LogFileDecoder
+        if let reused = scratch.decoder {
+            reused.reset(reader: reader)
+            decoder = reused
+        } else {
+            decoder = LogFileDecoder(reader: reader)
+            scratch.decoder = decoder
+        }
         var result = FileResult(status: .done)
-        result.lines.reserveCapacity(min(file.size * 16, 16 << 20))
-        var scratch: [UInt8] = []
+        let lines = batch.buffer
+        lines.removeAll()
+        let compactScratch = scratch.compact
         let content: LogFileContent
         do {
             content = try decoder.forEachRecord { record in
@@ -43,24 +59,25 @@ struct FileProcessor: Sendable {
                 if record.isCompact {
                     contentHash = FastHash.hash(record.bytes, seed: 0)
                 } else {
-                    scratch.removeAll(keepingCapacity: true)
-                    JSONText.appendCompact(record.bytes, to: &scratch)
-                    contentHash = scratch.withUnsafeBytes { FastHash.hash($0, seed: 0) }
+                    compactScratch.removeAll()
+                    JSONText.appendCompact(record.bytes, to: compactScratch)
+                    contentHash = compactScratch.withUnsafeBytes { FastHash.hash($0, seed: 0) }
                 }
                 switch format {
-                case .flat: FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: &result.lines)
-                case .raw: FlatEventEncoder.appendRawLine(record: record, to: &result.lines)
+                case .flat: FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: lines)
+                case .raw: FlatEventEncoder.appendRawLine(record: record, to: lines)
                 }
                 result.records.append(
                     RecordEntry(
                         key: dedupeKey(event, record.bytes, context), contentHash: contentHash,
-                        lineEnd: result.lines.count))
+                        lineEnd: lines.count))
             }
         } catch {
             return FileResult(
                 status: .dead(reason: error.description), compressedBytes: reader.compressedBytesRead,
                 decompressedBytes: reader.decompressedBytesProduced)
         }
+        result.lines = batch
         result.compressedBytes = reader.compressedBytesRead
         result.decompressedBytes = reader.decompressedBytesProduced
         if case .notCloudTrail(let reason) = content {

@@ -1,3 +1,4 @@
+import TrailMillDecoding
 import TrailMillDedupe
 
 /// How one input file ended.
@@ -24,11 +25,20 @@ struct RecordEntry: Sendable {
 /// Everything a worker produced for one file, handed to the sequencer.
 struct FileResult: Sendable {
     var status: FileStatus
-    /// Encoded output lines for the records that passed the filter, back to back.
-    var lines: [UInt8] = []
+    /// Encoded output lines for the records that passed the filter, back to back (nil when none).
+    var lines: LineBatch?
     var records: [RecordEntry] = []
     var eventsRead = 0
     var eventsFiltered = 0
     var compressedBytes = 0
     var decompressedBytes = 0
+}
+
+/// One file's encoded lines, moved from a worker to the sequencer and then back to the pool for reuse, so the
+/// hot path neither copies them nor faults in fresh memory for every file.
+///
+/// `@unchecked Sendable`: the buffer is owned by exactly one thread at a time; ownership passes only through
+/// `WorkerPool`'s mutex-protected result table and batch pool.
+final class LineBatch: @unchecked Sendable {
+    let buffer = OutputBuffer(capacity: 1 << 20)
 }
