@@ -78,7 +78,10 @@ let package = Package(
         .testTarget(name: "TrailMillSynthTests", dependencies: ["TrailMillSynth", "TrailMillDecoding", "TrailMillTestSupport"]),
         .testTarget(
             name: "TrailMillPipelineTests",
-            dependencies: ["TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport"]
+            dependencies: [
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport"]),
     ],

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import TrailMillPipeline
+import TrailMillTestSupport
+
+/// The console's filters (event name, user, time range) plus source, category, read-only and errors-only.
+@Suite struct FilterTests {
+    /// Six events across two delivery days; one delivered on the 16th happened on the 15th.
+    func makeArchive() throws -> ArchiveBuilder {
+        let archive = try ArchiveBuilder()
+        try archive.writeLog(
+            ArchiveBuilder.logKey(account: "111122223333", region: "us-east-1", date: (2026, 1, 15), unique: "a"),
+            records: [
+                ArchiveBuilder.record(time: "2026-01-15T08:00:00Z", name: "DescribeInstances", user: "alice"),
+                ArchiveBuilder.record(time: "2026-01-15T09:00:00Z", source: "iam.amazonaws.com", name: "CreateUser",
+                                      user: "bob", readOnly: false),
+                ArchiveBuilder.record(time: "2026-01-15T10:00:00Z", name: "RunInstances", user: "alice", readOnly: false,
+                                      errorCode: "AccessDenied"),
+            ])
+        try archive.writeLog(
+            ArchiveBuilder.logKey(account: "111122223333", region: "eu-west-1", date: (2026, 1, 16), time: "0010", unique: "b"),
+            records: [
+                ArchiveBuilder.record(region: "eu-west-1", time: "2026-01-15T23:59:59.999Z", name: "GetObject", user: "carol",
+                                      extra: #""resources":[{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object"}]"#)
+                    .replacingOccurrences(of: #""eventCategory":"Management""#, with: #""eventCategory":"Data""#),
+                ArchiveBuilder.record(region: "eu-west-1", time: "2026-01-16T00:00:00Z", name: "DescribeInstances", user: "bob"),
+                ArchiveBuilder.record(region: "eu-west-1", time: "2026-01-16T00:05:00Z", name: "ConsoleLogin", user: "alice",
+                                      readOnly: nil),
+            ])
+        return archive
+    }
+
+    func names(_ configure: (inout ExportOptions) -> Void) throws -> [String] {
+        let archive = try makeArchive()
+        defer { archive.root.remove() }
+        let (summary, output) = try runExport(archive.root, configure: configure)
+        defer { output.remove() }
+        #expect(summary.isBalanced)
+        return try OutputReader.objects(in: output.path).compactMap { $0["event_name"] as? String }.sorted()
+    }
+
+    @Test func timeRangeIsByEventTimeAndReadsLaterDeliveryFolders() throws {
+        let names = try self.names {
+            $0.filter.sinceMillis = TimeArgument.parse("2026-01-15T09:00:00Z", endOfDay: false)
+            $0.filter.untilMillis = TimeArgument.parse("2026-01-15", endOfDay: true)
+        }
+        #expect(names == ["CreateUser", "GetObject", "RunInstances"])
+    }
+
+    @Test func aPlainUntilDateIncludesTheWholeDay() {
+        #expect(TimeArgument.parse("2026-01-15", endOfDay: true) == TimeArgument.parse("2026-01-15T23:59:59.999Z", endOfDay: true))
+        #expect(TimeArgument.parse("2026-01-15T10:00:00+05:30", endOfDay: false) == TimeArgument.parse("2026-01-15T04:30:00Z", endOfDay: false))
+    }
+
+    @Test func eventNameSourceUserCategoryAndFlags() throws {
+        #expect(try names { $0.filter.eventNames = ["DescribeInstances", "ConsoleLogin"] } == ["ConsoleLogin", "DescribeInstances", "DescribeInstances"])
+        #expect(try names { $0.filter.eventSources = ["iam.amazonaws.com"] } == ["CreateUser"])
+        #expect(try names { $0.filter.users = ["alice"] } == ["ConsoleLogin", "DescribeInstances", "RunInstances"])
+        #expect(try names { $0.filter.users = ["arn:aws:iam::111122223333:user/bob"] } == ["CreateUser", "DescribeInstances"])
+        #expect(try names { $0.filter.categories = ["data"] } == ["GetObject"])
+        #expect(try names { $0.filter.readOnly = .readOnly } == ["DescribeInstances", "DescribeInstances", "GetObject"])
+        #expect(try names { $0.filter.readOnly = .writesOnly } == ["ConsoleLogin", "CreateUser", "RunInstances"])
+        #expect(try names { $0.filter.errorsOnly = true } == ["RunInstances"])
+        #expect(try names { $0.regions = ["eu-west-1"] } == ["ConsoleLogin", "DescribeInstances", "GetObject"])
+        #expect(try names { $0.accounts = ["999999999999"] } == [])
+    }
+
+    @Test func filteredEventsAreCounted() throws {
+        let archive = try makeArchive()
+        defer { archive.root.remove() }
+        let (summary, output) = try runExport(archive.root) { $0.filter.eventNames = ["GetObject"] }
+        defer { output.remove() }
+        #expect(summary.events.read == 6 && summary.events.filtered == 5 && summary.events.written == 1)
+    }
+}
