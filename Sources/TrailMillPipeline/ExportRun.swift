@@ -76,7 +76,8 @@ public struct ExportRun: Sendable {
         let pool = WorkerPool(files: files, processor: processor, jobs: max(1, options.jobs))
         let progress = ProgressReporter(
             totalFiles: files.count, totalBytes: files.reduce(0) { $0 + $1.size }, enabled: showProgress)
-        var table = DedupeTable(expected: max(1 << 16, files.reduce(0) { $0 + $1.size } / 64))
+        // CloudTrail files hold roughly one event per 150–200 compressed bytes; the table grows if this is short.
+        var table = DedupeTable(expected: max(1 << 16, files.reduce(0) { $0 + $1.size } / 160))
         var sinkFailure: SinkError?
 
         pool.start()
