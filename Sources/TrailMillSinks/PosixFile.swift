@@ -51,8 +51,23 @@ final class PosixFile {
     }
 
     /// Renames a file and fsyncs the directory, so the new name survives a crash.
+    ///
+    /// Never replaces anything at `final` (a file that appeared there after the caller chose the name): the new name
+    /// is a hard link, which fails with `EEXIST`, then the temporary name is removed. On file systems without hard
+    /// links it falls back to checking, then `rename`.
     static func publish(from temporary: String, to final: String, directory: String) throws(SinkError) {
-        if rename(temporary, final) != 0 { throw error(final, "rename") }
+        if link(temporary, final) == 0 {
+            unlink(temporary)
+        } else {
+            let code = errno
+            guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP || code == ENOSYS else {
+                throw error(final, "link")
+            }
+            if exists(final) {
+                throw error(final, "rename", code: EEXIST)
+            }
+            if rename(temporary, final) != 0 { throw error(final, "rename") }
+        }
         try syncDirectory(directory)
     }
 
@@ -75,12 +90,17 @@ final class PosixFile {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
             current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw error(current, "mkdir") }
+            if mkdir(current, 0o755) != 0 {
+                if errno != EEXIST { throw error(current, "mkdir") }
+                // Something exists: it must be a directory (or a link to one), not a regular file.
+                var info = stat()
+                if stat(current, &info) != 0 { throw error(current, "stat") }
+                if info.st_mode & S_IFMT != S_IFDIR { throw error(current, "mkdir", code: ENOTDIR) }
+            }
         }
     }
 
-    static func error(_ path: String, _ operation: String) -> SinkError {
-        let code = errno
+    static func error(_ path: String, _ operation: String, code: Int32 = errno) -> SinkError {
         return SinkError(path: path, operation: operation, systemErrno: code, message: String(cString: strerror(code)))
     }
 }

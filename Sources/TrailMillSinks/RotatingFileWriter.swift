@@ -104,6 +104,24 @@ public final class RotatingFileWriter {
     }
 
     private func openNext() throws(SinkError) {
+        let name = nextFreeName()
+        finalPath = options.directory + "/" + name
+        temporaryPath = options.directory + "/." + name + ".partial"
+        // The compressor first: if it cannot start, no temporary file is left open (and later published empty).
+        compressor = nil
+        if options.gzip {
+            do { compressor = try GzipCompressor(level: options.gzipLevel) } catch {
+                throw SinkError(path: temporaryPath, operation: "gzip", message: error.description)
+            }
+        }
+        unlink(temporaryPath)
+        file = try PosixFile(creating: temporaryPath)
+        fileLines = 0
+        fileBytes = 0
+    }
+
+    /// Advances `sequence` to the next number whose final name is free and returns that name.
+    private func nextFreeName() -> String {
         sequence += 1
         var name: String
         repeat {
@@ -112,17 +130,7 @@ public final class RotatingFileWriter {
             name += ".\(options.fileExtension)\(options.gzip ? ".gz" : "")"
             if PosixFile.exists(options.directory + "/" + name) { sequence += 1 } else { break }
         } while true
-        finalPath = options.directory + "/" + name
-        temporaryPath = options.directory + "/." + name + ".partial"
-        unlink(temporaryPath)
-        file = try PosixFile(creating: temporaryPath)
-        fileLines = 0
-        fileBytes = 0
-        if options.gzip {
-            do { compressor = try GzipCompressor(level: options.gzipLevel) } catch {
-                throw SinkError(path: temporaryPath, operation: "gzip", message: error.description)
-            }
-        }
+        return name
     }
 
     private func flush() throws(SinkError) {
@@ -163,9 +171,18 @@ public final class RotatingFileWriter {
             }
             try current.syncAndClose()
             file = nil
-            try PosixFile.publish(from: temporaryPath, to: finalPath, directory: options.directory)
+            while true {
+                do throws(SinkError) {
+                    try PosixFile.publish(from: temporaryPath, to: finalPath, directory: options.directory)
+                    break
+                } catch where error.systemErrno == EEXIST {
+                    // The name was taken after this file was opened: never replace it, take the next free one.
+                    finalPath = options.directory + "/" + nextFreeName()
+                }
+            }
         } catch {
             abandon()
+            unlink(temporaryPath)  // `abandon` only removes it while the file is open; a failed rename comes after
             throw error
         }
         published.append(PublishedFile(path: finalPath, lines: fileLines, bytes: fileBytes))
