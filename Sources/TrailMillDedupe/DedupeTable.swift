@@ -40,15 +40,16 @@ public struct DedupeTable: Sendable {
     /// Records `key` with `contentHash` if it is new; otherwise says whether the earlier copy had the same content.
     public mutating func insert(_ key: EventKey, contentHash: UInt64) -> DedupeVerdict {
         if (count + 1) * 4 > entries.count * 3 { grow() }
+        let low = Self.storedLow(key)
         var slot = Int(truncatingIfNeeded: key.high) & mask
         while true {
             let entry = entries[slot]
             if entry.low == 0 {
-                entries[slot] = Entry(high: key.high, low: key.low, content: contentHash)
+                entries[slot] = Entry(high: key.high, low: low, content: contentHash)
                 count += 1
                 return .new
             }
-            if entry.high == key.high && entry.low == key.low {
+            if entry.high == key.high && entry.low == low {
                 return entry.content == contentHash ? .duplicate : .conflict
             }
             slot = (slot + 1) & mask
@@ -57,14 +58,20 @@ public struct DedupeTable: Sendable {
 
     /// Whether `key` has been recorded.
     public func contains(_ key: EventKey) -> Bool {
+        let low = Self.storedLow(key)
         var slot = Int(truncatingIfNeeded: key.high) & mask
         while true {
             let entry = entries[slot]
             if entry.low == 0 { return false }
-            if entry.high == key.high && entry.low == key.low { return true }
+            if entry.high == key.high && entry.low == low { return true }
             slot = (slot + 1) & mask
         }
     }
+
+    /// The key's low part as stored: 0 marks an empty slot, so a 0 set after `EventKey.init` is stored as 1, the
+    /// same mapping the initializer applies.
+    @inline(__always)
+    static func storedLow(_ key: EventKey) -> UInt64 { key.low == 0 ? 1 : key.low }
 
     mutating func grow() {
         let old = entries

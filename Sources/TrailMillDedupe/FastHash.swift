@@ -9,7 +9,8 @@ public enum FastHash {
     public static func hash(_ bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         let n = bytes.count
         var h = seed ^ (UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15)
-        guard let base = bytes.baseAddress else { return mix(h) }
+        // An empty buffer may or may not have a base address; both must hash like any other empty input.
+        guard let base = bytes.baseAddress else { return mix(h ^ 0x1656_67B1_9E37_79F9) }
         var i = 0
         while i &+ 16 <= n {
             let a = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)

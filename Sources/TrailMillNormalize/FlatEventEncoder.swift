@@ -150,6 +150,8 @@ public enum FlatEventEncoder {
             JSONText.forEachMember(bytes, object: element) { member in
                 guard Normalizer.asciiCaseInsensitiveEquals(bytes, member.key, "arn"), member.value.kind == .string
                 else { return true }
+                // An empty ARN is no ARN (empty strings are null everywhere in the schema).
+                guard member.value.count > 0 else { return false }
                 if count == 0 {
                     JSONOutput.appendName("resource_arns", to: out)
                     out.append(UInt8(ascii: "["))

@@ -206,7 +206,8 @@ public enum Normalizer {
         JSONText.forEachMember(bytes, object: identity) { m in
             key.slice = m.key
             let v = m.value
-            switch m.key.count {
+            // As at the top level: an escaped key is compared decoded, so dispatch on its decoded length.
+            switch m.key.hasEscapes ? JSONText.string(bytes, m.key).utf8.count : m.key.count {
             case 3: if key.is("arn") { event.userARN = text(v) }
             case 4: if key.is("type") { event.userType = text(v) }
             case 8: if key.is("userName") { event.userName = text(v) }

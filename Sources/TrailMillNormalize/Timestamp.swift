@@ -5,7 +5,8 @@ public import TrailMillDecoding
 public enum Timestamp {
     /// Parses `YYYY-MM-DD[T| ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, the compact `YYYYMMDDTHHMMSSZ` form, or a plain
     /// `YYYY-MM-DD` date (midnight UTC). A missing zone means UTC. Fractions keep millisecond precision
-    /// (digits past the third are truncated). Returns nil for anything else.
+    /// (digits past the third are truncated). Returns nil for anything else, and for instants outside years
+    /// 0001...9999 UTC.
     public static func parseMillis(_ text: UnsafeRawBufferPointer) -> Int64? {
         var p = Parser(bytes: text)
         return p.timestamp()
@@ -93,7 +94,7 @@ public enum Timestamp {
                 day <= CivilDate.daysInMonth(year: year, month: month)
             else { return nil }
             let days = Int64(CivilDate.daysFromCivil(year: year, month: month, day: day))
-            if i == bytes.count { return days * 86_400_000 }
+            if i == bytes.count { return Self.representable(days * 86_400_000) }
             guard take(UInt8(ascii: "T")) || take(UInt8(ascii: " ")) || take(UInt8(ascii: "t")) else { return nil }
             guard let hour = digits(2), hour < 24 else { return nil }
             if extended { guard take(UInt8(ascii: ":")) else { return nil } }
@@ -124,7 +125,13 @@ public enum Timestamp {
             }
             guard i == bytes.count else { return nil }
             let seconds = Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
-            return days * 86_400_000 + seconds * 1000 + Int64(millis)
+            return Self.representable(days * 86_400_000 + seconds * 1000 + Int64(millis))
+        }
+
+        /// `millis` when `appendISO8601` can write it (years 0001...9999, as `CivilDate`), else nil: a zone offset
+        /// can move `9999-12-31T23:59:59-01:00` into year 10000, which four digits would write as year 0000.
+        static func representable(_ millis: Int64) -> Int64? {
+            (-62_135_596_800_000...253_402_300_799_999).contains(millis) ? millis : nil
         }
     }
 }
