@@ -110,8 +110,8 @@ public enum Normalizer {
         }
 
         // Typed and derived columns.
-        if let eventTime, eventTime.kind == .string, !eventTime.hasEscapes,
-            let millis = Timestamp.parseMillis(UnsafeRawBufferPointer(rebasing: bytes[eventTime.range]))
+        if let eventTime, eventTime.kind == .string,
+            let millis = withDecoded(bytes, eventTime, Timestamp.parseMillis)
         {
             event.eventTimeMillis = millis
         } else {
@@ -122,8 +122,8 @@ public enum Normalizer {
         event.managementEvent = managementEvent.flatMap { boolean(bytes, $0) }
         event.readOnly = readOnly.flatMap { boolean(bytes, $0) }
         event.sessionCredentialFromConsole = sessionCredentialFromConsole.flatMap { boolean(bytes, $0) }
-        if let ip = event.sourceIPAddress, ip.kind == .string, !ip.hasEscapes {
-            event.sourceIsIP = IPAddress.isAddress(UnsafeRawBufferPointer(rebasing: bytes[ip.range]))
+        if let ip = event.sourceIPAddress, ip.kind == .string {
+            event.sourceIsIP = withDecoded(bytes, ip, IPAddress.isAddress)
         }
         if event.eventCategory == nil {
             event.derivedEventCategory = deriveCategory(bytes, event, folder: context.file.folder)
@@ -182,6 +182,15 @@ public enum Normalizer {
             k += 1
         }
         return true
+    }
+
+    /// Runs `body` on a string slice's decoded UTF-8: the input bytes themselves on the (usual) escape-free path.
+    static func withDecoded<R>(
+        _ bytes: UnsafeRawBufferPointer, _ slice: JSONSlice, _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
+        guard slice.hasEscapes else { return body(UnsafeRawBufferPointer(rebasing: bytes[slice.range])) }
+        var decoded = JSONText.string(bytes, slice)
+        return decoded.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     // MARK: Nested objects
@@ -260,9 +269,8 @@ public enum Normalizer {
                     k.slice = attribute.key
                     if k.is("mfaAuthenticated") {
                         event.sessionMFAAuthenticated = boolean(bytes, attribute.value)
-                    } else if k.is("creationDate"), attribute.value.kind == .string, !attribute.value.hasEscapes {
-                        event.sessionCreationMillis = Timestamp.parseMillis(
-                            UnsafeRawBufferPointer(rebasing: bytes[attribute.value.range]))
+                    } else if k.is("creationDate"), attribute.value.kind == .string {
+                        event.sessionCreationMillis = withDecoded(bytes, attribute.value, Timestamp.parseMillis)
                     }
                     return true
                 }
@@ -291,7 +299,7 @@ public enum Normalizer {
         if let extra = event.additionalEventData, extra.kind == .object,
             let mfa = JSONText.member(bytes, extra, "MFAUsed")
         {
-            event.mfaUsed = caseInsensitiveBool(bytes, mfa, yes: "Yes", no: "No")
+            event.mfaUsed = caseInsensitiveBool(bytes, mfa, yes: "Yes", no: "No") ?? boolean(bytes, mfa)
         }
     }
 
