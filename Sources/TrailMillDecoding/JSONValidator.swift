@@ -268,16 +268,20 @@ struct JSONValidator {
             upper = 0x8F
         default: throw .invalid(offset: i, reason: .badUTF8)
         }
-        guard i + length <= end else {
-            // A truncated sequence at the very end of final input is invalid, otherwise wait for more.
-            if isFinal { throw .invalid(offset: i, reason: .badUTF8) }
-            throw .incomplete
+        // The buffer may end inside the sequence: check the bytes there are, then wait for more (at the end of
+        // final input the string is unterminated, so that is truncated JSON).
+        let available = min(length, end - i)
+        if available > 1 {
+            let second = base[i + 1]
+            guard second >= lower && second <= upper else { throw .invalid(offset: i, reason: .badUTF8) }
         }
+        if available > 2 {
+            for k in 2..<available where base[i + k] & 0xC0 != 0x80 {
+                throw .invalid(offset: i, reason: .badUTF8)
+            }
+        }
+        guard available == length else { throw .incomplete }
         let second = base[i + 1]
-        guard second >= lower && second <= upper else { throw .invalid(offset: i, reason: .badUTF8) }
-        for k in 2..<length where base[i + k] & 0xC0 != 0x80 {
-            throw .invalid(offset: i, reason: .badUTF8)
-        }
         if lead == 0xE2 && second == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
             sawLineSeparator = true
         }
@@ -296,6 +300,9 @@ struct JSONValidator {
     }
 
     /// RFC 8259 number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
+    ///
+    /// Where a digit must follow (after `-`, `.`, `e` or its sign), input that ends there is cut short: that is
+    /// `.incomplete` even in final input, like a literal or string cut at the end.
     @usableFromInline
     mutating func number(_ i: inout Int) throws(ScanStop) {
         let start = i
@@ -306,6 +313,7 @@ struct JSONValidator {
         }
         @inline(__always) func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }
         if base[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < end else { throw .incomplete }
         var c = try peek(i)
         if c == UInt8(ascii: "0") {
             i += 1
@@ -320,6 +328,7 @@ struct JSONValidator {
         c = try peek(i)
         if c == UInt8(ascii: ".") {
             i += 1
+            guard i < end else { throw .incomplete }
             guard isDigit(try peek(i)) else { throw .invalid(offset: start, reason: .badNumber) }
             repeat { i += 1 } while isDigit(try peek(i))
             c = try peek(i)
@@ -331,6 +340,7 @@ struct JSONValidator {
                 i += 1
                 c = try peek(i)
             }
+            guard i < end else { throw .incomplete }
             guard isDigit(c) else { throw .invalid(offset: start, reason: .badNumber) }
             repeat { i += 1 } while isDigit(try peek(i))
         }

@@ -168,22 +168,29 @@ public final class LogFileDecoder {
                 c = next
             }
             recordIndex = count
+            let recordStreamStart = streamBase + start
             guard c == UInt8(ascii: "{") else {
                 let kind = try scanValue(limit: options.maxRecordBytes) { v, i throws(ScanStop) in
                     try v.value(&i, depth: 2).kind
                 }
                 throw DecodeError(
                     code: .recordNotObject, message: "element of \"Records\" is \(JSONText.describe(kind)), not an object",
-                    byteOffset: streamBase + start, recordIndex: count)
+                    byteOffset: recordStreamStart, recordIndex: count)
             }
-            let recordStreamStart = streamBase + start
+            // Depth 3: the top-level object is level 1 and the Records array level 2.
             let compact = try scanValue(limit: options.maxRecordBytes) { v, i throws(ScanStop) in
                 members.removeAll(keepingCapacity: true)
-                try v.object(&i, depth: 2) { members.append($0) }
+                try v.object(&i, depth: 3) { members.append($0) }
                 return !v.sawWhitespace && !v.sawLineSeparator
             }
             // scanValue may have compacted the buffer: measure the record in stream offsets, which do not move.
             let recordLength = streamBase + start - recordStreamStart
+            // scanValue checks the limit only while the record is incomplete; one that arrived whole is checked here.
+            guard recordLength <= options.maxRecordBytes else {
+                throw DecodeError(
+                    code: .recordTooLarge, message: "record larger than \(options.maxRecordBytes) bytes",
+                    byteOffset: recordStreamStart, recordIndex: count)
+            }
             let recordBase = storage + (start - recordLength)
             members.withUnsafeBufferPointer { memberBuffer in
                 body(
@@ -258,8 +265,13 @@ public final class LogFileDecoder {
     }
 
     /// An RFC 8259 parser may ignore a UTF-8 byte order mark (§8.1); drop one at the very start.
+    /// A read may return fewer than 3 bytes (the reader hands out its sniffed bytes first), so read until 3 are
+    /// buffered or the input ends; a read error is left for the next read, which rethrows it.
     private func skipByteOrderMark() {
-        guard (try? fill()) != nil, end - start >= 3 else { return }
+        while end - start < 3 && !atEOF {
+            guard (try? fill()) != nil else { return }
+        }
+        guard end - start >= 3 else { return }
         if storage.load(fromByteOffset: start, as: UInt8.self) == 0xEF
             && storage.load(fromByteOffset: start + 1, as: UInt8.self) == 0xBB
             && storage.load(fromByteOffset: start + 2, as: UInt8.self) == 0xBF
