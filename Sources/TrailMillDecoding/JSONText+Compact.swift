@@ -1,7 +1,7 @@
 extension JSONText {
-    /// Appends validated JSON text to `out` on one line: whitespace between tokens is dropped and raw U+2028 /
-    /// U+2029 inside strings are written as `\u2028` / `\u2029` (line splitters such as Python's `splitlines`
-    /// treat them as line breaks). Every JSON value keeps exactly its meaning; string escapes stay as written.
+    /// Appends validated JSON text to `out` on one line: whitespace between tokens is dropped and raw U+0085,
+    /// U+2028 and U+2029 inside strings are written as `\u0085`, `\u2028`, `\u2029` (line splitters such as
+    /// Python's `splitlines` treat them as line breaks). Every JSON value keeps exactly its meaning; string escapes stay as written.
     ///
     /// `insideString` starts the copy inside a string (for copying string content without its quotes).
     public static func appendCompact(_ text: UnsafeRawBufferPointer, to out: OutputBuffer, insideString: Bool = false) {
@@ -25,6 +25,12 @@ extension JSONText {
                     i += 3
                     runStart = i
                     continue
+                } else if c == 0xC2 && i + 1 < n && base[i + 1] == 0x85 {
+                    out.append(UnsafeRawBufferPointer(start: base + runStart, count: i - runStart))
+                    out.append(nextLineEscape)
+                    i += 2
+                    runStart = i
+                    continue
                 }
             } else {
                 switch c {
@@ -42,4 +48,5 @@ extension JSONText {
 
     private static let lineSeparatorEscape: [UInt8] = Array(#"\u2028"#.utf8)
     private static let paragraphSeparatorEscape: [UInt8] = Array(#"\u2029"#.utf8)
+    private static let nextLineEscape: [UInt8] = Array(#"\u0085"#.utf8)
 }

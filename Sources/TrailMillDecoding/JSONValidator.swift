@@ -53,7 +53,7 @@ struct JSONValidator {
     @usableFromInline let maxDepth: Int
     /// Set when whitespace was skipped anywhere (the text is not already compact).
     @usableFromInline var sawWhitespace = false
-    /// Set when a string contains U+2028 or U+2029 (escaped on output so line-splitters stay safe).
+    /// Set when a string contains U+0085, U+2028 or U+2029 (escaped on output so line splitters stay safe).
     @usableFromInline var sawLineSeparator = false
 
     @usableFromInline
@@ -282,7 +282,9 @@ struct JSONValidator {
         }
         guard available == length else { throw .incomplete }
         let second = base[i + 1]
-        if lead == 0xE2 && second == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9) {
+        if (lead == 0xE2 && second == 0x80 && (base[i + 2] == 0xA8 || base[i + 2] == 0xA9))
+            || (lead == 0xC2 && second == 0x85)
+        {
             sawLineSeparator = true
         }
         i += length

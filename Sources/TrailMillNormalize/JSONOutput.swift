@@ -3,7 +3,7 @@ public import TrailMillDecoding
 /// Appending JSON text to a byte buffer: escaped strings, raw slices of validated input, member names.
 public enum JSONOutput {
     /// Appends `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\u001f` and so on,
-    /// and U+2028 / U+2029 escaped so the line stays one line for every line splitter.
+    /// and U+0085 / U+2028 / U+2029 escaped so the line stays one line for every line splitter.
     public static func appendString(_ text: String, to out: OutputBuffer) {
         out.append(UInt8(ascii: "\""))
         var copy = text
@@ -39,6 +39,12 @@ public enum JSONOutput {
                     out.append(hex[Int(c & 0xF)])
                 }
                 runStart = i + 1
+            } else if c == 0xC2, i + 1 < n, bytes[i + 1] == 0x85 {
+                flush(i)
+                out.append(Array("\\u0085".utf8))
+                i += 2
+                runStart = i
+                continue
             } else if c == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
                 flush(i)
                 out.append(Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))

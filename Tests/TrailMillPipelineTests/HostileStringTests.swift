@@ -13,7 +13,7 @@ import TrailMillTestSupport
         (#""k=v key2=v2""#, "k=v key2=v2"),
         (#""line1\r\nline2\nCEF:0|x""#, "line1\r\nline2\nCEF:0|x"),
         (#""nul\u0000byte""#, "nul\u{0}byte"),
-        (#""sep\u2028raw-sep\#u{2028}para\#u{2029}""#, "sep\u{2028}raw-sep\u{2028}para\u{2029}"),
+        (#""sep\u2028raw-sep\#u{2028}para\#u{2029}nel\#u{85}""#, "sep\u{2028}raw-sep\u{2028}para\u{2029}nel\u{85}"),
         (#""emoji 😀 and \ud83d\ude00""#, "emoji 😀 and 😀"),
         (#""quote \" and slash \/""#, "quote \" and slash /"),
         (#""'); DROP TABLE events;-- $$""#, "'); DROP TABLE events;-- $$"),
@@ -44,7 +44,9 @@ import TrailMillTestSupport
             for (line, expected) in zip(lines, Self.cases) {
                 // One line: no raw CR, LF, U+2028 or U+2029 inside.
                 #expect(!line.contains(0x0A) && !line.contains(0x0D))
-                #expect(!String(decoding: line, as: UTF8.self).contains("\u{2028}"))
+                let text = String(decoding: line, as: UTF8.self)
+                #expect(!text.contains("\u{2028}") && !text.contains("\u{2029}") && !text.contains("\u{85}"))
+                #expect(text.split(whereSeparator: \.isNewline).count == 1)
                 let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
                 let agent = format == .flat ? object["user_agent"] : object["userAgent"]
                 let message = format == .flat ? object["error_message"] : object["errorMessage"]
