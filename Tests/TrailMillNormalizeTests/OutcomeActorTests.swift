@@ -44,7 +44,7 @@ struct OutcomeTests {
         ("failure", #""No""#, nil, "failure", "false"),
         ("FAILURE", #""Yes""#, nil, "failure", "true"),
         ("Success", #""Maybe""#, nil, "success", nil),
-        ("Success", "true", nil, "success", nil),
+        ("Success", "true", nil, "success", "true"),  // a JSON boolean is accepted too
         ("Success", "null", nil, "success", nil),
     ] as [(String, String, String?, String, String?)])
     func consoleLoginOutcome(result: String, mfa: String, errorMessage: String?, outcome: String, mfaUsed: String?)
