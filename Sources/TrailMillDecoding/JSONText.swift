@@ -252,7 +252,10 @@ public enum JSONText {
                 let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
                 let ones: UInt64 = 0x0101_0101_0101_0101
                 let hit = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & 0x8080_8080_8080_8080
-                if hit != 0 { break }
+                if hit != 0 {
+                    i &+= hit.trailingZeroBitCount &>> 3  // the lowest flagged byte is exact
+                    break
+                }
                 i &+= 8
             }
             let c = base[i]

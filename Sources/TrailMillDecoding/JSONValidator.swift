@@ -187,11 +187,16 @@ struct JSONValidator {
         i += 1  // opening quote
         var escaped = false
         while true {
-            // Fast path: skip 8 ordinary ASCII bytes at a time.
+            // Fast path: skip ordinary ASCII 8 bytes at a time, then jump straight to the first special byte.
             while i &+ 8 <= end {
                 let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if JSONValidator.hasSpecialByte(word) { break }
-                i &+= 8
+                let special = JSONValidator.specialBytes(word)
+                if special == 0 {
+                    i &+= 8
+                } else {
+                    i &+= special.trailingZeroBitCount &>> 3
+                    break
+                }
             }
             guard i < end else { throw .incomplete }
             let c = base[i]
@@ -211,9 +216,11 @@ struct JSONValidator {
         }
     }
 
-    /// Whether any byte of `word` is `"`, `\`, below 0x20 or above 0x7F (SWAR; may over-report, never under-report).
+    /// The high bit of each byte of `word` (little-endian) that is `"`, `\`, below 0x20 or above 0x7F (SWAR).
+    /// Bytes above a true match may be flagged too (borrows propagate upwards), but the lowest set bit is exact,
+    /// so `trailingZeroBitCount / 8` is the index of the first special byte.
     @inline(__always)
-    static func hasSpecialByte(_ word: UInt64) -> Bool {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ 0x2222_2222_2222_2222
@@ -221,7 +228,7 @@ struct JSONValidator {
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (word &- 0x2020_2020_2020_2020) & ~word
-        return ((hasQuote | hasBackslash | hasControl | word) & high) != 0
+        return (hasQuote | hasBackslash | hasControl | word) & high
     }
 
     @inline(__always)
