@@ -27,13 +27,12 @@ public struct EventKey: Hashable, Sendable {
     @inlinable
     public static func isGUID(_ id: UnsafeRawBufferPointer) -> Bool {
         guard id.count == 36 else { return false }
-        for (i, c) in id.enumerated() {
+        for i in 0..<36 {
+            let c = id[i]
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 if c != UInt8(ascii: "-") { return false }
-            } else {
-                let isHex =
-                    (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f"))
-                if !isHex { return false }
+            } else if c &- UInt8(ascii: "0") >= 10 && (c | 0x20) &- UInt8(ascii: "a") >= 6 {
+                return false
             }
         }
         return true

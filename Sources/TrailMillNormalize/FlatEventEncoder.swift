@@ -10,114 +10,115 @@ public enum FlatEventEncoder {
     ) {
         let b = record.bytes
         let compact = record.isCompact
+        // Each `name` is the whole `,"column":` literal, written with one copy.
         @inline(__always) func text(_ name: StaticString, _ slice: JSONSlice?) {
             guard let slice else { return }
-            JSONOutput.appendName(name, to: out)
+            out.append(name)
             JSONOutput.appendText(b, slice, compact: compact, to: out)
         }
         @inline(__always) func value(_ name: StaticString, _ slice: JSONSlice?) {
             guard let slice else { return }
-            JSONOutput.appendName(name, to: out)
+            out.append(name)
             JSONOutput.appendValue(b, slice, compact: compact, to: out)
         }
         @inline(__always) func bool(_ name: StaticString, _ flag: Bool?) {
             guard let flag else { return }
-            JSONOutput.appendName(name, to: out)
+            out.append(name)
             JSONOutput.appendBool(flag, to: out)
         }
 
         JSONOutput.appendLiteral("{\"schema_version\":1", to: out)
         // Event
-        text("event_id", e.eventID)
+        text(#","event_id":"#, e.eventID)
         if let recipient = e.recipientAccountID {
-            text("recipient_account_id", recipient)
+            text(#","recipient_account_id":"#, recipient)
         } else {
             JSONOutput.appendMember("recipient_account_id", string: context.file.accountID, to: out)
         }
-        JSONOutput.appendName("event_time", to: out)
+        out.append(#","event_time":"#)
         out.append(UInt8(ascii: "\""))
         Timestamp.appendISO8601(e.eventTimeMillis, to: out)
         out.append(UInt8(ascii: "\""))
-        text("event_version", e.eventVersion)
-        text("event_source", e.eventSource)
-        text("event_name", e.eventName)
-        text("event_type", e.eventType)
+        text(#","event_version":"#, e.eventVersion)
+        text(#","event_source":"#, e.eventSource)
+        text(#","event_name":"#, e.eventName)
+        text(#","event_type":"#, e.eventType)
         if let category = e.eventCategory {
-            text("event_category", category)
+            text(#","event_category":"#, category)
         } else if let derived = e.derivedEventCategory {
             JSONOutput.appendMember("event_category", string: derived.rawValue, to: out)
         }
-        text("aws_region", e.awsRegion)
-        bool("management_event", e.managementEvent)
-        bool("read_only", e.readOnly)
-        text("request_id", e.requestID)
-        text("api_version", e.apiVersion)
-        text("shared_event_id", e.sharedEventID)
+        text(#","aws_region":"#, e.awsRegion)
+        bool(#","management_event":"#, e.managementEvent)
+        bool(#","read_only":"#, e.readOnly)
+        text(#","request_id":"#, e.requestID)
+        text(#","api_version":"#, e.apiVersion)
+        text(#","shared_event_id":"#, e.sharedEventID)
         // Source
-        text("source_ip_address", e.sourceIPAddress)
-        if e.sourceIsIP { text("source_ip", e.sourceIPAddress) }
-        text("user_agent", e.userAgent)
-        text("vpc_endpoint_id", e.vpcEndpointID)
-        text("vpc_endpoint_account_id", e.vpcEndpointAccountID)
-        text("tls_version", e.tlsVersion)
-        text("tls_cipher_suite", e.tlsCipherSuite)
-        text("tls_client_host", e.tlsClientHost)
-        bool("session_credential_from_console", e.sessionCredentialFromConsole)
+        text(#","source_ip_address":"#, e.sourceIPAddress)
+        if e.sourceIsIP { text(#","source_ip":"#, e.sourceIPAddress) }
+        text(#","user_agent":"#, e.userAgent)
+        text(#","vpc_endpoint_id":"#, e.vpcEndpointID)
+        text(#","vpc_endpoint_account_id":"#, e.vpcEndpointAccountID)
+        text(#","tls_version":"#, e.tlsVersion)
+        text(#","tls_cipher_suite":"#, e.tlsCipherSuite)
+        text(#","tls_client_host":"#, e.tlsClientHost)
+        bool(#","session_credential_from_console":"#, e.sessionCredentialFromConsole)
         // Outcome
-        text("error_code", e.errorCode)
-        text("error_message", e.errorMessage)
-        JSONOutput.appendName("outcome", to: out)
+        text(#","error_code":"#, e.errorCode)
+        text(#","error_message":"#, e.errorMessage)
+        out.append(#","outcome":"#)
         if e.isFailure {
             JSONOutput.appendLiteral("\"failure\"", to: out)
         } else {
             JSONOutput.appendLiteral("\"success\"", to: out)
         }
-        text("console_login_result", e.consoleLoginResult)
-        bool("mfa_used", e.mfaUsed)
+        text(#","console_login_result":"#, e.consoleLoginResult)
+        bool(#","mfa_used":"#, e.mfaUsed)
         // Actor
-        text("user_type", e.userType)
-        text("user_principal_id", e.userPrincipalID)
-        text("user_arn", e.userARN)
-        text("user_account_id", e.userAccountID)
-        text("user_access_key_id", e.userAccessKeyID)
-        text("user_name", e.userName)
-        text("user_invoked_by", e.userInvokedBy)
-        text("user_identity_provider", e.userIdentityProvider)
-        text("user_credential_id", e.userCredentialID)
-        text("session_issuer_type", e.sessionIssuerType)
-        text("session_issuer_principal_id", e.sessionIssuerPrincipalID)
-        text("session_issuer_arn", e.sessionIssuerARN)
-        text("session_issuer_account_id", e.sessionIssuerAccountID)
-        text("session_issuer_user_name", e.sessionIssuerUserName)
-        bool("session_mfa_authenticated", e.sessionMFAAuthenticated)
+        text(#","user_type":"#, e.userType)
+        text(#","user_principal_id":"#, e.userPrincipalID)
+        text(#","user_arn":"#, e.userARN)
+        text(#","user_account_id":"#, e.userAccountID)
+        text(#","user_access_key_id":"#, e.userAccessKeyID)
+        text(#","user_name":"#, e.userName)
+        text(#","user_invoked_by":"#, e.userInvokedBy)
+        text(#","user_identity_provider":"#, e.userIdentityProvider)
+        text(#","user_credential_id":"#, e.userCredentialID)
+        text(#","session_issuer_type":"#, e.sessionIssuerType)
+        text(#","session_issuer_principal_id":"#, e.sessionIssuerPrincipalID)
+        text(#","session_issuer_arn":"#, e.sessionIssuerARN)
+        text(#","session_issuer_account_id":"#, e.sessionIssuerAccountID)
+        text(#","session_issuer_user_name":"#, e.sessionIssuerUserName)
+        bool(#","session_mfa_authenticated":"#, e.sessionMFAAuthenticated)
         if let created = e.sessionCreationMillis {
-            JSONOutput.appendName("session_creation_date", to: out)
+            out.append(#","session_creation_date":"#)
             out.append(UInt8(ascii: "\""))
             Timestamp.appendISO8601(created, to: out)
             out.append(UInt8(ascii: "\""))
         }
-        text("session_source_identity", e.sessionSourceIdentity)
-        text("session_ec2_role_delivery", e.sessionEC2RoleDelivery)
-        text("actor", e.actor)
+        text(#","session_source_identity":"#, e.sessionSourceIdentity)
+        text(#","session_ec2_role_delivery":"#, e.sessionEC2RoleDelivery)
+        text(#","actor":"#, e.actor)
         // Payload
-        value("request_parameters", e.requestParameters)
-        value("response_elements", e.responseElements)
-        value("additional_event_data", e.additionalEventData)
-        value("service_event_details", e.serviceEventDetails)
-        value("resources", e.resources)
+        value(#","request_parameters":"#, e.requestParameters)
+        value(#","response_elements":"#, e.responseElements)
+        value(#","additional_event_data":"#, e.additionalEventData)
+        value(#","service_event_details":"#, e.serviceEventDetails)
+        value(#","resources":"#, e.resources)
         appendResourceARNs(e.resources, bytes: b, compact: compact, to: out)
-        value("insight_details", e.insightDetails)
-        text("insight_state", e.insightState)
-        text("insight_type", e.insightType)
-        value("addendum", e.addendum)
-        value("edge_device_details", e.edgeDeviceDetails)
-        value("user_identity", e.userIdentity)
+        value(#","insight_details":"#, e.insightDetails)
+        text(#","insight_state":"#, e.insightState)
+        text(#","insight_type":"#, e.insightType)
+        value(#","addendum":"#, e.addendum)
+        value(#","edge_device_details":"#, e.edgeDeviceDetails)
+        value(#","user_identity":"#, e.userIdentity)
         // Provenance
         out.append(context.provenanceJSON)
-        JSONOutput.appendName("record_index", to: out)
+        out.append(#","record_index":"#)
         JSONOutput.appendInt(e.recordIndex, to: out)
         if !e.derived.isEmpty {
-            JSONOutput.appendName("derived_fields", to: out)
+            out.append(#","derived_fields":"#)
             out.append(UInt8(ascii: "["))
             for (k, name) in e.derived.columnNames.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
@@ -153,7 +154,7 @@ public enum FlatEventEncoder {
                 // An empty ARN is no ARN (empty strings are null everywhere in the schema).
                 guard member.value.count > 0 else { return false }
                 if count == 0 {
-                    JSONOutput.appendName("resource_arns", to: out)
+                    out.append(#","resource_arns":"#)
                     out.append(UInt8(ascii: "["))
                 } else {
                     out.append(UInt8(ascii: ","))
