@@ -33,6 +33,9 @@ public struct ExportOptions: Sendable {
     public var maxDecompressedBytes = 2 << 30
     /// Rotate output files after this many uncompressed bytes.
     public var maxBytesPerOutputFile = 256 << 20
+    /// A file's encoded lines are held until the whole file has decoded; past this many bytes they move to an
+    /// anonymous temporary file in the output directory, so memory stays bounded for very large log files.
+    public var spillThresholdBytes = 64 << 20
     /// File name stem for outputs; files are `<stem>-00001.ndjson[.gz]` and so on.
     public var outputStem: String
 

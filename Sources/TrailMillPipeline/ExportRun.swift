@@ -72,7 +72,8 @@ public struct ExportRun: Sendable {
 
         let files = discovery.eventFiles
         let processor = FileProcessor(
-            format: options.format, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes)
+            format: options.format, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
+            spillThreshold: options.spillThresholdBytes, spillDirectory: options.outputDirectory)
         let pool = WorkerPool(files: files, processor: processor, jobs: max(1, options.jobs))
         let progress = ProgressReporter(
             totalFiles: files.count, totalBytes: files.reduce(0) { $0 + $1.size }, enabled: showProgress)
@@ -132,21 +133,23 @@ public struct ExportRun: Sendable {
     }
 
     /// Deduplicates one file's records against everything delivered so far and writes the new ones.
+    /// Returns the output failure that must stop the run, if any.
     private func deliver(
         _ result: FileResult, from path: String, table: inout DedupeTable, writer: RotatingFileWriter,
         summary: inout RunSummary
     ) -> SinkError? {
         guard let batch = result.lines else { return nil }
-        return batch.buffer.withUnsafeBytes { lines in
-            var lineStart = 0
-            for (recordNumber, entry) in result.records.enumerated() {
-                defer { lineStart = entry.lineEnd }
+        var sinkFailure: SinkError?
+        do throws(SpillError) {
+            try batch.forEachLine(result.records) { recordNumber, line in
+                guard sinkFailure == nil else { return }
+                let entry = result.records[recordNumber]
                 if let key = entry.key {
                     switch table.insert(key, contentHash: entry.contentHash) {
                     case .new: break
                     case .duplicate:
                         summary.events.duplicates += 1
-                        continue
+                        return
                     case .conflict:
                         summary.events.conflicts += 1
                         if summary.events.conflicts <= 20 {
@@ -154,19 +157,21 @@ public struct ExportRun: Sendable {
                                 "same eventID and recipient account as an earlier event, different content; kept the first",
                                 metadata: ["file.key": "\(path)", "record.kept_out": "\(recordNumber)"])
                         }
-                        continue
+                        return
                     }
                 }
-                do throws(SinkError) {
-                    try writer.writeLine(UnsafeRawBufferPointer(rebasing: lines[lineStart..<entry.lineEnd]))
-                } catch {
-                    return error
+                do throws(SinkError) { try writer.writeLine(line) } catch {
+                    sinkFailure = error
+                    return
                 }
                 summary.events.written += 1
-                summary.bytes.written += entry.lineEnd - lineStart
+                summary.bytes.written += line.count
             }
-            return nil
+        } catch {
+            return SinkError(path: path, operation: "read back spilled lines", message: error.description)
         }
+        batch.reset()
+        return sinkFailure
     }
 }
 

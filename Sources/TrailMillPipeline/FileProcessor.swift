@@ -14,6 +14,9 @@ struct FileProcessor: Sendable {
     let format: OutputFormat
     let filter: EventFilter
     let maxDecompressedBytes: Int
+    /// A file's lines beyond this many bytes move to a temporary file in `spillDirectory`.
+    let spillThreshold: Int
+    let spillDirectory: String
 
     /// Buffers one worker reuses for every file it decodes.
     final class Scratch {
@@ -43,13 +46,15 @@ struct FileProcessor: Sendable {
             scratch.decoder = decoder
         }
         var result = FileResult(status: .done)
+        batch.reset()
         let lines = batch.buffer
-        lines.removeAll()
         let compactScratch = scratch.compact
+        var spillFailure: SpillError?
         let content: LogFileContent
         do {
             content = try decoder.forEachRecord { record in
                 result.eventsRead += 1
+                guard spillFailure == nil else { return }
                 let event = Normalizer.normalize(record, context: context)
                 guard filter.matches(event, bytes: record.bytes) else {
                     result.eventsFiltered += 1
@@ -70,9 +75,15 @@ struct FileProcessor: Sendable {
                 result.records.append(
                     RecordEntry(
                         key: dedupeKey(event, record.bytes, context), contentHash: contentHash,
-                        lineEnd: lines.count))
+                        lineEnd: batch.totalBytes))
+                if lines.count >= spillThreshold {
+                    do throws(SpillError) { try batch.spillBuffer(directory: spillDirectory) } catch {
+                        spillFailure = error
+                    }
+                }
             }
         } catch {
+            batch.reset()
             return FileResult(
                 status: .dead(reason: error.description), compressedBytes: reader.compressedBytesRead,
                 decompressedBytes: reader.decompressedBytesProduced)
@@ -80,7 +91,14 @@ struct FileProcessor: Sendable {
         result.lines = batch
         result.compressedBytes = reader.compressedBytesRead
         result.decompressedBytes = reader.decompressedBytesProduced
+        if let spillFailure {
+            batch.reset()
+            return FileResult(
+                status: .dead(reason: spillFailure.description), compressedBytes: result.compressedBytes,
+                decompressedBytes: result.decompressedBytes)
+        }
         if case .notCloudTrail(let reason) = content {
+            batch.reset()
             return FileResult(
                 status: .skipped(reason: reason), compressedBytes: result.compressedBytes,
                 decompressedBytes: result.decompressedBytes)

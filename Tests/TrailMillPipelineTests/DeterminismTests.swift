@@ -54,6 +54,24 @@ import TrailMillTestSupport
         #expect(leftovers.isEmpty)
     }
 
+    @Test func linesSpilledToDiskComeOutExactlyAsFromMemory() throws {
+        let (root, manifest) = try synthArchive(org: "o-abcdefghij")
+        defer { root.remove() }
+        let (_, memory) = try runExport(root)
+        defer { memory.remove() }
+        // A 1-byte threshold spills after every line; 3000 bytes spills every few lines.
+        for threshold in [1, 3000] {
+            let (summary, spilled) = try runExport(root) { $0.spillThresholdBytes = threshold }
+            defer { spilled.remove() }
+            #expect(summary.events.written == manifest.distinctEvents)
+            #expect(summary.files.dead == 0)
+            #expect(try OutputReader.rawLines(in: spilled.path) == OutputReader.rawLines(in: memory.path))
+            // Spill files are unlinked at creation: nothing is left in the output directory.
+            let hidden = try FileManager.default.contentsOfDirectory(atPath: spilled.path).filter { $0.hasPrefix(".") }
+            #expect(hidden.isEmpty)
+        }
+    }
+
     @Test func rawFormatWritesEachRecordOnceOnOneLine() throws {
         let (root, manifest) = try synthArchive()
         defer { root.remove() }
