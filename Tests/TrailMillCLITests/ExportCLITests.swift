@@ -120,3 +120,33 @@ import TrailMillTestSupport
         #expect(first["eventID"] != nil)
     }
 }
+
+/// The progress bar appears only on a terminal: `script` (util-linux) gives the binary a pseudo-terminal.
+@Suite struct ProgressBarTests {
+    static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: ProgressBarTests.script != nil, "util-linux 'script' is not installed"))
+    func aTerminalGetsAProgressBarThatIsClearedAtTheEnd() throws {
+        let archive = try TemporaryDirectory("cli")
+        let out = try TemporaryDirectory("cli-out")
+        defer { archive.remove(); out.remove() }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/sample-archive").path
+        let binary = try #require(CLIRunner.binary)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(Self.script))
+        process.arguments = ["-qec", "\(binary) export --source \(fixture) --out \(out.path)/events", "/dev/null"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("files 24/24"), "\(text)")
+        #expect(text.contains("MB/s") && text.contains("ETA"))
+        #expect(text.contains("\r\u{1B}[K"))  // cleared before the summary line
+        #expect(text.contains("files: 24 done"))
+    }
+}
