@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "TrailMillDecoding", dependencies: ["TrailMillCompression"]),
         /// Flat schema v1: turning one scanned record into flat columns and encoding them.
         .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
+        /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
+        .target(name: "TrailMillSIEM", dependencies: ["TrailMillNormalize", "TrailMillDecoding"]),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
@@ -40,7 +42,7 @@ let package = Package(
             name: "TrailMillPipeline",
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
-                .product(name: "Logging", package: "swift-log"),
+                "TrailMillSIEM", .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "trailmill",
             dependencies: [
-                "TrailMillPipeline", "TrailMillSynth",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +76,13 @@ let package = Package(
             dependencies: ["TrailMillNormalize", "TrailMillDecoding", "TrailMillTestSupport"]
         ),
         .testTarget(name: "TrailMillDedupeTests", dependencies: ["TrailMillDedupe"]),
+        .testTarget(
+            name: "TrailMillSIEMTests",
+            dependencies: [
+                "TrailMillSIEM", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillCompression",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "TrailMillSinksTests", dependencies: ["TrailMillSinks", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillSynthTests", dependencies: ["TrailMillSynth", "TrailMillDecoding", "TrailMillTestSupport"]),
         .testTarget(

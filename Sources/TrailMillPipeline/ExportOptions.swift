@@ -1,4 +1,5 @@
 public import TrailMillArchive
+public import TrailMillSIEM
 import TrailMillNormalize
 
 /// How each event is written.
@@ -7,6 +8,19 @@ public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
     case flat
     /// The original CloudTrail record, verbatim but on one line.
     case raw
+    /// ArcSight Common Event Format lines (`Schemas/cef-leef-mapping-v1.md`).
+    case cef
+    /// QRadar LEEF 2.0 lines, TAB-delimited (`Schemas/cef-leef-mapping-v1.md`).
+    case leef
+
+    /// Output file extension (before `.gz`).
+    public var fileExtension: String {
+        switch self {
+        case .flat, .raw: "ndjson"
+        case .cef: "cef"
+        case .leef: "leef"
+        }
+    }
 }
 
 /// Everything an export run needs to know.
@@ -19,6 +33,8 @@ public struct ExportOptions: Sendable {
     public var format: OutputFormat = .flat
     /// gzip the output files.
     public var gzip = false
+    /// A syslog header before each CEF or LEEF line (ignored for NDJSON).
+    public var syslog: SyslogHeader = .none
     /// Which files to read (accounts, regions; delivery dates are derived from `filter`'s time range).
     public var accounts: Set<String> = []
     /// Region folders to read; empty = all.

@@ -62,7 +62,7 @@ public struct ExportRun: Sendable {
             ])
 
         var outputOptions = OutputFileOptions(
-            directory: options.outputDirectory, baseName: options.outputStem, fileExtension: "ndjson")
+            directory: options.outputDirectory, baseName: options.outputStem, fileExtension: options.format.fileExtension)
         outputOptions.gzip = options.gzip
         outputOptions.maxBytesPerFile = options.maxBytesPerOutputFile
         let writer: RotatingFileWriter
@@ -72,7 +72,7 @@ public struct ExportRun: Sendable {
 
         let files = discovery.eventFiles
         let processor = FileProcessor(
-            format: options.format, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
+            format: options.format, syslog: options.syslog, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
             spillThreshold: options.spillThresholdBytes, spillDirectory: options.outputDirectory)
         let pool = WorkerPool(files: files, processor: processor, jobs: max(1, options.jobs))
         let progress = ProgressReporter(

@@ -6,12 +6,14 @@ import TrailMillCompression
 import TrailMillDecoding
 import TrailMillDedupe
 import TrailMillNormalize
+import TrailMillSIEM
 
 /// Decodes, normalizes, filters and encodes one file: the work a Dispatch worker does.
 ///
 /// A file is all-or-nothing: its lines are kept in the result and only handed on when the whole file decoded.
 struct FileProcessor: Sendable {
     let format: OutputFormat
+    let syslog: SyslogHeader
     let filter: EventFilter
     let maxDecompressedBytes: Int
     /// A file's lines beyond this many bytes move to a temporary file in `spillDirectory`.
@@ -22,6 +24,7 @@ struct FileProcessor: Sendable {
     final class Scratch {
         var decoder: LogFileDecoder?
         let compact = OutputBuffer()
+        let siem = SIEMScratch()
     }
 
     /// Processes `file`, encoding its lines into `batch` (taken from the pool; handed back in the result only when
@@ -49,6 +52,7 @@ struct FileProcessor: Sendable {
         batch.reset()
         let lines = batch.buffer
         let compactScratch = scratch.compact
+        let siemScratch = scratch.siem
         var spillFailure: SpillError?
         let content: LogFileContent
         do {
@@ -71,6 +75,12 @@ struct FileProcessor: Sendable {
                 switch format {
                 case .flat: FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: lines)
                 case .raw: FlatEventEncoder.appendRawLine(record: record, to: lines)
+                case .cef:
+                    CEFEncoder.appendLine(
+                        event, record: record, context: context, syslog: syslog, scratch: siemScratch, to: lines)
+                case .leef:
+                    LEEFEncoder.appendLine(
+                        event, record: record, context: context, syslog: syslog, scratch: siemScratch, to: lines)
                 }
                 result.records.append(
                     RecordEntry(

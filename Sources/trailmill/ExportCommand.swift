@@ -2,17 +2,20 @@ public import ArgumentParser
 import Foundation
 import TrailMillNormalize
 import TrailMillPipeline
+import TrailMillSIEM
 
 extension OutputFormat: ExpressibleByArgument {}
+extension SyslogHeader: ExpressibleByArgument {}
 
 /// `trailmill export`.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export an archive's events as deduplicated NDJSON (flat schema v1 or raw records).",
+        abstract: "Export an archive's events as deduplicated NDJSON (flat schema v1 or raw records), CEF or LEEF.",
         discussion: """
             Examples:
               trailmill export --source /data/cloudtrail --out /var/spool/siem --gzip
+              trailmill export --source /data/cloudtrail --out /var/spool/arcsight --format cef
               trailmill export --source ./archive --out ./out --since 2026-01-01 --until 2026-01-31 \\
                   --event-name ConsoleLogin --errors-only --summary-json run.json
             """
@@ -24,8 +27,11 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output directory (created when missing).")
     var out: String
 
-    @Option(help: "Line format: flat (schema v1) or raw (the original record).")
+    @Option(help: "Line format: flat (NDJSON, schema v1), raw (NDJSON, the original record), cef or leef.")
     var format: OutputFormat = .flat
+
+    @Option(help: "Syslog header before each CEF/LEEF line: none, rfc5424 or rfc3164.")
+    var syslog: SyslogHeader = .none
 
     @Flag(help: "gzip the output files.")
     var gzip = false
@@ -105,6 +111,7 @@ struct ExportCommand: ParsableCommand {
         var options = ExportOptions(source: source, outputDirectory: out, outputStem: Self.outputStem())
         options.format = format
         options.gzip = gzip
+        options.syslog = syslog
         options.accounts = Set(accounts)
         options.regions = Set(regions)
         options.jobs = jobs

@@ -1,0 +1,88 @@
+import TrailMillDecoding
+import TrailMillNormalize
+
+/// Buffers an encoder reuses from record to record (one per worker).
+public final class SIEMScratch {
+    let decoded = OutputBuffer(capacity: 4096)
+    let json = OutputBuffer(capacity: 4096)
+    let hostName: [UInt8]
+
+    /// Creates buffers; `hostName` goes into syslog headers.
+    public init(hostName: String = SyslogHeader.localHostName) { self.hostName = Array(hostName.utf8) }
+}
+
+@available(*, unavailable)
+extension SIEMScratch: Sendable {}
+
+/// Where `sourceIPAddress` goes: one IPv4 address, one IPv6 address, or anything else (a service host name,
+/// `AWS Internal`, a comma list, an address with a leading-zero octet).
+enum SourceAddress {
+    case ipv4(UnsafeRawBufferPointer)
+    case ipv6(UnsafeRawBufferPointer)
+    case host(UnsafeRawBufferPointer)
+
+    /// Classifies decoded `sourceIPAddress` text; `::ffff:a.b.c.d` is unmapped to IPv4.
+    init?(_ text: UnsafeRawBufferPointer) {
+        guard let range = SIEMText.trimmed(text) else { return nil }
+        let value = UnsafeRawBufferPointer(rebasing: text[range])
+        if IPAddress.isIPv4(value) {
+            self = .ipv4(value)
+        } else if IPAddress.isAddress(value) {
+            let mapped: StaticString = "::ffff:"
+            let n = mapped.utf8CodeUnitCount
+            if value.count > n, SIEMText.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[..<n]), mapped),
+                IPAddress.isIPv4(UnsafeRawBufferPointer(rebasing: value[n...]))
+            {
+                self = .ipv4(UnsafeRawBufferPointer(rebasing: value[n...]))
+            } else {
+                self = .ipv6(value)
+            }
+        } else {
+            self = .host(value)
+        }
+    }
+}
+
+/// Reading values for SIEM fields out of a normalized event.
+struct SIEMValues {
+    let event: FlatEvent
+    let bytes: UnsafeRawBufferPointer
+    let scratch: SIEMScratch
+
+    /// Calls `body` with the decoded UTF-8 of a text slice (the input bytes themselves when it has no escapes).
+    func withText<R>(_ slice: JSONSlice?, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard let slice else { return nil }
+        guard slice.hasEscapes else { return body(UnsafeRawBufferPointer(rebasing: bytes[slice.range])) }
+        scratch.decoded.removeAll()
+        var decoded: [UInt8] = []
+        JSONText.unescape(UnsafeRawBufferPointer(rebasing: bytes[slice.range]), into: &decoded)
+        scratch.decoded.append(decoded)
+        return scratch.decoded.withUnsafeBytes(body)
+    }
+
+    /// Calls `body` with a JSON value's compact text (for `requestParameters`).
+    func withCompactJSON<R>(_ slice: JSONSlice?, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard let slice, slice.kind != .null else { return nil }
+        scratch.json.removeAll()
+        JSONOutput.appendValue(bytes, slice, compact: false, to: scratch.json)
+        return scratch.json.withUnsafeBytes(body)
+    }
+
+    /// `suser`: userIdentity.userName, else the session issuer's userName, else `root` for the root user.
+    var sourceUserName: JSONSlice? { event.userName ?? event.sessionIssuerUserName }
+
+    var isRoot: Bool { event.userType.map { JSONText.equals(bytes, $0, "Root") } ?? false }
+
+    /// `duser`: `requestParameters.userName` when it is a string (the target of IAM user actions).
+    var targetUserName: JSONSlice? {
+        guard let parameters = event.requestParameters, parameters.kind == .object,
+            let name = JSONText.member(bytes, parameters, "userName"), name.kind == .string, name.count > 0
+        else { return nil }
+        return name
+    }
+
+    var isInsight: Bool {
+        guard let type = event.eventType, !type.hasEscapes else { return false }
+        return SIEMText.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: bytes[type.range]), "AwsCloudTrailInsight")
+    }
+}

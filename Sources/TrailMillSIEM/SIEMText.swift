@@ -1,0 +1,121 @@
+import TrailMillDecoding
+
+/// How CEF and LEEF values are made safe, byte by byte over UTF-8 (cef.md §0, §1.4, §3).
+///
+/// - CEF header field: `\` → `\\`, `|` → `\|`; CR, LF and every other control character (C0, DEL) → space.
+/// - CEF extension value: leading and trailing spaces and tabs trimmed; `\` → `\\`, `=` → `\=`, LF → `\n`,
+///   CR → `\r`; other control characters (TAB, NUL, C0, DEL) → space; `|` is left as it is (the spec needs no
+///   escape there). A value that is empty after trimming is not written, and neither is its label.
+/// - LEEF (no escaping exists): the delimiter (TAB), CR, LF and every other control character → space; in header
+///   fields `|` → space too; values trimmed like CEF.
+/// - Length limits count Unicode scalars of the value before escaping; a longer value keeps `limit − 1` scalars
+///   and ends with `…` (U+2026) to mark the cut.
+enum SIEMText {
+    static let ellipsis: StaticString = "\u{2026}"
+
+    /// ASCII case-insensitive equality with a literal.
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let l = literal.utf8Start
+        for k in 0..<bytes.count where bytes[k] | 0x20 != l[k] | 0x20 { return false }
+        return true
+    }
+
+    @inline(__always)
+    static func isBlankOrControl(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x0A && byte != 0x0D) || byte == 0x20 || byte == 0x7F
+    }
+
+    /// The range left after trimming spaces and controls (CR and LF are kept: they are content), nil when empty.
+    static func trimmed(_ bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        var low = 0
+        var high = bytes.count
+        while low < high && isBlankOrControl(bytes[low]) { low += 1 }
+        while high > low && isBlankOrControl(bytes[high - 1]) { high -= 1 }
+        return low < high ? low..<high : nil
+    }
+
+    /// End offset of the first `limit` Unicode scalars of `range`, or nil when the range holds no more than that.
+    static func cut(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int) -> Int? {
+        guard range.count > limit else { return nil }  // fewer bytes than the limit: fewer scalars too
+        var scalars = 0
+        for index in range where bytes[index] & 0xC0 != 0x80 {
+            if scalars == limit { return index }
+            scalars += 1
+        }
+        return nil
+    }
+
+    /// Appends a CEF extension value (already trimmed to `range`), truncated to `limit` scalars.
+    static func appendCEFValue(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int, to out: OutputBuffer) {
+        var end = range.upperBound
+        var truncated = false
+        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil {
+            end = keep
+            truncated = true
+        }
+        out.reserve(end - range.lowerBound + 8)
+        var runStart = range.lowerBound
+        func flush(_ upTo: Int) {
+            if upTo > runStart { out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<upTo])) }
+        }
+        for index in range.lowerBound..<end {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == 0x5C || byte == 0x3D || byte == 0x7F else { continue }
+            flush(index)
+            switch byte {
+            case 0x5C: out.append("\\\\")
+            case 0x3D: out.append("\\=")
+            case 0x0A: out.append("\\n")
+            case 0x0D: out.append("\\r")
+            default: out.append(UInt8(ascii: " "))
+            }
+            runStart = index + 1
+        }
+        flush(end)
+        if truncated { out.append(ellipsis) }
+    }
+
+    /// Appends a CEF header field, truncated to `limit` scalars.
+    static func appendCEFHeader(_ bytes: UnsafeRawBufferPointer, limit: Int, to out: OutputBuffer) {
+        let all = 0..<bytes.count
+        var end = bytes.count
+        var truncated = false
+        if let keep = cut(bytes, all, limit: limit - 1), cut(bytes, all, limit: limit) != nil {
+            end = keep
+            truncated = true
+        }
+        for index in 0..<end {
+            let byte = bytes[index]
+            switch byte {
+            case 0x5C: out.append("\\\\")
+            case 0x7C: out.append("\\|")
+            case 0..<0x20, 0x7F: out.append(UInt8(ascii: " "))
+            default: out.append(byte)
+            }
+        }
+        if truncated { out.append(ellipsis) }
+    }
+
+    /// Appends a LEEF value or header field: controls (the TAB delimiter among them) and, in the header, `|`
+    /// become spaces; truncated to `limit` scalars.
+    static func appendLEEF(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int, header: Bool, to out: OutputBuffer
+    ) {
+        var end = range.upperBound
+        var truncated = false
+        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil {
+            end = keep
+            truncated = true
+        }
+        for index in range.lowerBound..<end {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == 0x7F || (header && byte == 0x7C) {
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(byte)
+            }
+        }
+        if truncated { out.append(ellipsis) }
+    }
+}
