@@ -19,7 +19,7 @@ public enum CEFEncoder {
         scratch: SIEMScratch, to out: OutputBuffer
     ) {
         let bytes = record.bytes
-        let values = SIEMValues(event: event, bytes: bytes, scratch: scratch)
+        let values = SIEMValues(event: event, bytes: bytes, isCompact: record.isCompact, scratch: scratch)
         let severity = SeverityPolicy.severity(event, bytes: bytes)
         syslog.append(millis: event.eventTimeMillis, severity: severity, hostName: scratch.hostName, to: out)
 
@@ -67,7 +67,7 @@ public enum CEFEncoder {
         text("act", event.eventName, limit: 63)
         text("destinationServiceName", event.eventSource, limit: 1023)
         _ = values.withText(event.sourceIPAddress) { raw in
-            switch SourceAddress(raw) {
+            switch SourceAddress(raw, isAddress: event.sourceIsIP) {
             case .ipv4(let address): field("src", address, limit: 64)
             case .ipv6(let address):
                 field("c6a2", address, limit: 64)

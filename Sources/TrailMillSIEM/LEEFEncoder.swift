@@ -21,7 +21,7 @@ public enum LEEFEncoder {
         scratch: SIEMScratch, to out: OutputBuffer
     ) {
         let bytes = record.bytes
-        let values = SIEMValues(event: event, bytes: bytes, scratch: scratch)
+        let values = SIEMValues(event: event, bytes: bytes, isCompact: record.isCompact, scratch: scratch)
         let severity = max(1, SeverityPolicy.severity(event, bytes: bytes))
         syslog.append(millis: event.eventTimeMillis, severity: severity, hostName: scratch.hostName, to: out)
 
@@ -60,7 +60,7 @@ public enum LEEFEncoder {
         text("act", event.eventName, limit: 255)
         text("destinationServiceName", event.eventSource, limit: 1023)
         _ = values.withText(event.sourceIPAddress) { raw in
-            switch SourceAddress(raw) {
+            switch SourceAddress(raw, isAddress: event.sourceIsIP) {
             case .ipv4(let address), .ipv6(let address): field("src", address, limit: 64)
             case .host(let host): field("shost", host, limit: 1023)
             case nil: break

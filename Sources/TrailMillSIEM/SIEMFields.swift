@@ -21,13 +21,16 @@ enum SourceAddress {
     case ipv6(UnsafeRawBufferPointer)
     case host(UnsafeRawBufferPointer)
 
-    /// Classifies decoded `sourceIPAddress` text; `::ffff:a.b.c.d` is unmapped to IPv4.
-    init?(_ text: UnsafeRawBufferPointer) {
+    /// Classifies decoded `sourceIPAddress` text; `::ffff:a.b.c.d` is unmapped to IPv4. `isAddress` is the
+    /// normalizer's verdict (`FlatEvent.sourceIsIP`), so no address is parsed twice.
+    init?(_ text: UnsafeRawBufferPointer, isAddress: Bool) {
         guard let range = SIEMText.trimmed(text) else { return nil }
         let value = UnsafeRawBufferPointer(rebasing: text[range])
-        if IPAddress.isIPv4(value) {
+        if !isAddress || range.count != text.count {
+            self = .host(value)
+        } else if IPAddress.isIPv4(value) {
             self = .ipv4(value)
-        } else if IPAddress.isAddress(value) {
+        } else if value.contains(UInt8(ascii: ":")) {
             let mapped: StaticString = "::ffff:"
             let n = mapped.utf8CodeUnitCount
             if value.count > n, SIEMText.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[..<n]), mapped),
@@ -47,6 +50,7 @@ enum SourceAddress {
 struct SIEMValues {
     let event: FlatEvent
     let bytes: UnsafeRawBufferPointer
+    let isCompact: Bool
     let scratch: SIEMScratch
 
     /// Calls `body` with the decoded UTF-8 of a text slice (the input bytes themselves when it has no escapes).
@@ -60,9 +64,11 @@ struct SIEMValues {
         return scratch.decoded.withUnsafeBytes(body)
     }
 
-    /// Calls `body` with a JSON value's compact text (for `requestParameters`).
+    /// Calls `body` with a JSON value's compact text (for `requestParameters`): the input bytes themselves when
+    /// the record is already compact.
     func withCompactJSON<R>(_ slice: JSONSlice?, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         guard let slice, slice.kind != .null else { return nil }
+        if isCompact && slice.kind != .string { return body(UnsafeRawBufferPointer(rebasing: bytes[slice.range])) }
         scratch.json.removeAll()
         JSONOutput.appendValue(bytes, slice, compact: false, to: scratch.json)
         return scratch.json.withUnsafeBytes(body)

@@ -59,10 +59,21 @@ enum SIEMText {
         func flush(_ upTo: Int) {
             if upTo > runStart { out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<upTo])) }
         }
-        for index in range.lowerBound..<end {
+        var index = range.lowerBound
+        while index < end {
+            // Skip 8 bytes at a time while none needs escaping (no control, `\`, `=` or DEL).
+            if index &+ 8 <= end {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if !needsCEFEscape(word) {
+                    index &+= 8
+                    continue
+                }
+            }
             let byte = bytes[index]
+            index &+= 1
             guard byte < 0x20 || byte == 0x5C || byte == 0x3D || byte == 0x7F else { continue }
-            flush(index)
+            let position = index - 1
+            flush(position)
             switch byte {
             case 0x5C: out.append("\\\\")
             case 0x3D: out.append("\\=")
@@ -70,10 +81,22 @@ enum SIEMText {
             case 0x0D: out.append("\\r")
             default: out.append(UInt8(ascii: " "))
             }
-            runStart = index + 1
+            runStart = index
         }
         flush(end)
         if truncated { out.append(ellipsis) }
+    }
+
+    /// Whether any byte of `word` is a control character, `\`, `=` or DEL (SWAR; may over-report, never under-report).
+    @inline(__always)
+    static func needsCEFEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        let equals = word ^ 0x3D3D_3D3D_3D3D_3D3D
+        let delete = word ^ 0x7F7F_7F7F_7F7F_7F7F
+        let control = (word &- 0x2020_2020_2020_2020) & ~word
+        let zeros = ((backslash &- ones) & ~backslash) | ((equals &- ones) & ~equals) | ((delete &- ones) & ~delete)
+        return ((zeros | control) & 0x8080_8080_8080_8080) != 0
     }
 
     /// Appends a CEF header field, truncated to `limit` scalars.
