@@ -185,8 +185,8 @@ enum Bench {
         let tmpfsRoot = shm ? "/dev/shm/trailmill-bench-out" : arguments.work + "/out"
         print(
             shm
-                ? "B, C write to tmpfs: \(tmpfsRoot) (\(fileSystem(of: "/dev/shm")))"
-                : "B, C write under the work dir (no /dev/shm): \(tmpfsRoot) (\(fileSystem(of: arguments.work)))")
+                ? "B, C, E, F write to tmpfs: \(tmpfsRoot) (\(fileSystem(of: "/dev/shm")))"
+                : "B, C, E, F write under the work dir (no /dev/shm): \(tmpfsRoot) (\(fileSystem(of: arguments.work)))")
         let diskRoot = arguments.work + "/out-disk"
         print("D writes to the work dir: \(diskRoot) (\(fileSystem(of: arguments.work)))")
 
@@ -194,6 +194,8 @@ enum Bench {
             ("B export flat → " + (shm ? "tmpfs" : "work dir"), .flat, tmpfsRoot + "/flat"),
             ("C export raw → " + (shm ? "tmpfs" : "work dir"), .raw, tmpfsRoot + "/raw"),
             ("D export flat → disk", .flat, diskRoot + "/flat"),
+            ("E export cef → " + (shm ? "tmpfs" : "work dir"), .cef, tmpfsRoot + "/cef"),
+            ("F export leef → " + (shm ? "tmpfs" : "work dir"), .leef, tmpfsRoot + "/leef"),
         ]
         for (label, format, output) in phases {
             guard let result = exportPhase(
