@@ -150,3 +150,54 @@ import TrailMillTestSupport
         #expect(text.contains("files: 24 done"))
     }
 }
+
+/// `--format cef|leef` and `--syslog` from the command line: file names, one event per line, headers.
+@Suite struct SIEMFormatCLITests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/sample-archive").path
+
+    func export(_ arguments: [String]) throws -> (TemporaryDirectory, [String], [String]) {
+        let out = try TemporaryDirectory("cli-siem")
+        let result = try CLIRunner.run(["export", "--source", Self.fixture, "--out", out.path, "--quiet"] + arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        var lines: [String] = []
+        for name in names {
+            var bytes = try out.read(name)
+            if name.hasSuffix(".gz") { bytes = try GzipForTests.decompress(bytes) }
+            lines += String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init)
+        }
+        return (out, names, lines)
+    }
+
+    @Test func cefFilesHoldOneCEFLinePerDistinctEvent() throws {
+        let (out, names, lines) = try export(["--format", "cef"])
+        defer { out.remove() }
+        #expect(names.count == 1 && names[0].hasSuffix(".cef"))
+        #expect(lines.last == "")  // the file ends with \n
+        let events = lines.dropLast()
+        #expect(events.count == 376)
+        #expect(events.allSatisfy { $0.hasPrefix("CEF:0|Amazon|AWS CloudTrail|") && !$0.contains("\r") })
+    }
+
+    @Test func leefGzipFilesWithAnRFC5424Header() throws {
+        let (out, names, lines) = try export(["--format", "leef", "--gzip", "--syslog", "rfc5424"])
+        defer { out.remove() }
+        #expect(names.count == 1 && names[0].hasSuffix(".leef.gz"))
+        let events = lines.dropLast()
+        #expect(events.count == 376)
+        for line in events {
+            let match = line.wholeMatch(of: /<(\d+)>1 \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \S+ trailmill - cloudtrail - LEEF:2\.0\|Amazon\|AWS CloudTrail\|[^|]*\|[^|]+\|x09\|devTime=\d{13}\tsev=\d+\t.*/)
+            #expect(match != nil, "\(line)")
+            if let priority = match.flatMap({ Int($0.1) }) { #expect((106...110).contains(priority)) }
+        }
+    }
+
+    @Test func rfc3164HeaderHasABSDTimestamp() throws {
+        let (out, _, lines) = try export(["--format", "cef", "--syslog", "rfc3164"])
+        defer { out.remove() }
+        let first = try #require(lines.first)
+        #expect(first.wholeMatch(of: /<\d+>[A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d \S+ trailmill: CEF:0\|.*/) != nil, "\(first)")
+    }
+}

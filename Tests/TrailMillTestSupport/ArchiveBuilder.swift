@@ -94,3 +94,9 @@ public enum OutputReader {
         }
     }
 }
+
+/// gzip for test targets that do not depend on TrailMillCompression themselves.
+public enum GzipForTests {
+    /// Decompresses every member of `bytes`.
+    public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] { try Gzip.decompress(bytes) }
+}
