@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // SHA-256, MD5 key fingerprints and RSA PKCS#1 v1.5 signature checks for digest validation.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C system libraries (the only places C headers are imported)
@@ -31,6 +33,15 @@ let package = Package(
         .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
         /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
         .target(name: "TrailMillSIEM", dependencies: ["TrailMillNormalize", "TrailMillDecoding"]),
+        /// Log file integrity: CloudTrail digest chains, hashes and RSA signatures.
+        .target(
+            name: "TrailMillIntegrity",
+            dependencies: [
+                "TrailMillArchive", "TrailMillCompression",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
@@ -50,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "trailmill",
             dependencies: [
-                "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,6 +87,14 @@ let package = Package(
             dependencies: ["TrailMillNormalize", "TrailMillDecoding", "TrailMillTestSupport"]
         ),
         .testTarget(name: "TrailMillDedupeTests", dependencies: ["TrailMillDedupe"]),
+        .testTarget(
+            name: "TrailMillIntegrityTests",
+            dependencies: [
+                "TrailMillIntegrity", "TrailMillArchive", "TrailMillCompression", "TrailMillTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "TrailMillSIEMTests",
             dependencies: [
