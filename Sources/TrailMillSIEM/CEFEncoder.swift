@@ -11,7 +11,9 @@ import TrailMillArchive
 /// `sourceServiceName` (invokedBy), `duser` (requestParameters.userName), `requestClientApplication` (userAgent),
 /// `outcome`, `reason` (errorCode), `msg` (errorMessage), `cat` (eventType), `deviceExternalId` (recipient
 /// account), then labelled custom fields `cs1` userIdentityArn, `cs2` userIdentityType, `cs3` awsRegion,
-/// `cs4` requestParameters (compact JSON), `cs6` accessKeyId, `cn1` readOnly (1/0).
+/// `cs4` requestParameters (compact JSON), `cs5` insightState (Insights only), `cs6` accessKeyId, `cn1` readOnly (1/0).
+/// For Insights events the class ID is `AwsCloudTrailInsight:<insightType>`, and `act` /
+/// `destinationServiceName` name the API the insight is about.
 public enum CEFEncoder {
     /// Appends one CEF line for `event` (made from `record`), ending in `\n`.
     public static func appendLine(
@@ -24,19 +26,20 @@ public enum CEFEncoder {
         syslog.append(millis: event.eventTimeMillis, severity: severity, hostName: scratch.hostName, to: out)
 
         // Header.
+        func header(_ slice: JSONSlice?, limit: Int, orElse fallback: StaticString) {
+            if values.withText(slice, { SIEMText.appendCEFHeader($0, limit: limit, to: out) }) != true {
+                out.append(fallback)
+            }
+        }
         out.append("CEF:0|Amazon|AWS CloudTrail|")
-        _ = values.withText(event.eventVersion) { SIEMText.appendCEFHeader($0, limit: 31, to: out) }
+        header(event.eventVersion, limit: 31, orElse: "")
         out.append(UInt8(ascii: "|"))
         let insight = values.isInsight
-        let classSource = insight ? event.eventType : event.eventSource
-        let name = insight ? event.insightType : event.eventName
-        if values.withText(classSource, { SIEMText.appendCEFHeader($0, limit: 500, to: out) }) == nil {
-            out.append("unknown")
-        }
+        header(insight ? event.eventType : event.eventSource, limit: 500, orElse: "unknown")
         out.append(UInt8(ascii: ":"))
-        if values.withText(name, { SIEMText.appendCEFHeader($0, limit: 500, to: out) }) == nil { out.append("unknown") }
+        header(insight ? event.insightType : event.eventName, limit: 500, orElse: "unknown")
         out.append(UInt8(ascii: "|"))
-        if values.withText(name, { SIEMText.appendCEFHeader($0, limit: 512, to: out) }) == nil { out.append("unknown") }
+        header(insight ? event.insightType : event.eventName, limit: 512, orElse: "unknown")
         out.append(UInt8(ascii: "|"))
         JSONOutput.appendInt(severity, to: out)
         out.append(UInt8(ascii: "|"))
@@ -64,8 +67,14 @@ public enum CEFEncoder {
         }
 
         text("externalId", event.eventID, limit: 40)
-        text("act", event.eventName, limit: 63)
-        text("destinationServiceName", event.eventSource, limit: 1023)
+        if insight {
+            // Insights: the API the insight is about, and whether it starts or ends.
+            text("act", values.insightMember("eventName"), limit: 63)
+            text("destinationServiceName", values.insightMember("eventSource"), limit: 1023)
+        } else {
+            text("act", event.eventName, limit: 63)
+            text("destinationServiceName", event.eventSource, limit: 1023)
+        }
         _ = values.withText(event.sourceIPAddress) { raw in
             switch SourceAddress(raw, isAddress: event.sourceIsIP) {
             case .ipv4(let address): field("src", address, limit: 64)
@@ -89,7 +98,7 @@ public enum CEFEncoder {
         text("reason", event.errorCode, limit: 1023)
         text("msg", event.errorMessage, limit: 1023)
         text("cat", event.eventType, limit: 1023)
-        if let account = event.recipientAccountID {
+        if let account = values.nonBlank(event.recipientAccountID) {
             text("deviceExternalId", account, limit: 255)
         } else {
             var folder = context.file.accountID
@@ -99,6 +108,7 @@ public enum CEFEncoder {
         labelledText("cs2Label", "userIdentityType", "cs2", event.userType, limit: 4000)
         labelledText("cs3Label", "awsRegion", "cs3", event.awsRegion, limit: 4000)
         _ = values.withCompactJSON(event.requestParameters) { labelled("cs4Label", "requestParameters", "cs4", $0, limit: 4000) }
+        if insight { labelledText("cs5Label", "insightState", "cs5", event.insightState, limit: 4000) }
         labelledText("cs6Label", "accessKeyId", "cs6", event.userAccessKeyID, limit: 4000)
         if let readOnly = event.readOnly {
             labelled("cn1Label", "readOnly", "cn1", literal(readOnly ? "1" : "0"), limit: 20)

@@ -7,7 +7,8 @@ import TrailMillArchive
 ///
 /// Header: `LEEF:2.0|Amazon|AWS CloudTrail|<eventVersion>|<eventSource>:<eventName>|x09|`.
 /// Attributes, in this order, each only when it has a value: `devTime` (epoch ms), `sev` (1–10), `cat`
-/// (eventType), `externalId`, `act`, `destinationServiceName`, `src` (IPv4 or IPv6) or `shost`, `usrName`, `suid`,
+/// (eventType), `externalId`, `act`, `destinationServiceName`, `insightState` (Insights only), `src` (IPv4 or
+/// IPv6) or `shost`, `usrName`, `suid`,
 /// `sourceServiceName`, `duser`, `requestClientApplication`, `outcome`, `reason`, `msg`, `accountName` (recipient
 /// account), `userIdentityArn`, `userIdentityType`, `awsRegion`, `requestParameters` (compact JSON),
 /// `accessKeyId`, `readOnly` (true/false).
@@ -57,8 +58,14 @@ public enum LEEFEncoder {
         }
         text("cat", event.eventType, limit: 255)
         text("externalId", event.eventID, limit: 255)
-        text("act", event.eventName, limit: 255)
-        text("destinationServiceName", event.eventSource, limit: 1023)
+        if insight {
+            text("act", values.insightMember("eventName"), limit: 255)
+            text("destinationServiceName", values.insightMember("eventSource"), limit: 1023)
+            text("insightState", event.insightState, limit: 255)
+        } else {
+            text("act", event.eventName, limit: 255)
+            text("destinationServiceName", event.eventSource, limit: 1023)
+        }
         _ = values.withText(event.sourceIPAddress) { raw in
             switch SourceAddress(raw, isAddress: event.sourceIsIP) {
             case .ipv4(let address), .ipv6(let address): field("src", address, limit: 64)
@@ -78,7 +85,7 @@ public enum LEEFEncoder {
         field("outcome", CEFEncoder.literal(event.isFailure ? "failure" : "success"), limit: 63)
         text("reason", event.errorCode, limit: 1023)
         text("msg", event.errorMessage, limit: 1023)
-        if let account = event.recipientAccountID {
+        if let account = values.nonBlank(event.recipientAccountID) {
             text("accountName", account, limit: 255)
         } else {
             var folder = context.file.accountID

@@ -74,8 +74,22 @@ struct SIEMValues {
         return scratch.json.withUnsafeBytes(body)
     }
 
-    /// `suser`: userIdentity.userName, else the session issuer's userName, else `root` for the root user.
-    var sourceUserName: JSONSlice? { event.userName ?? event.sessionIssuerUserName }
+    /// `slice` unless its decoded text is blank (whitespace or control characters only), so fallbacks apply.
+    func nonBlank(_ slice: JSONSlice?) -> JSONSlice? {
+        guard let slice else { return nil }
+        return withText(slice) { SIEMText.trimmed($0) != nil } == true ? slice : nil
+    }
+
+    /// `suser`: userIdentity.userName, else the session issuer's userName (else `root` for the root user).
+    var sourceUserName: JSONSlice? { nonBlank(event.userName) ?? nonBlank(event.sessionIssuerUserName) }
+
+    /// A text member of `insightDetails` (`eventSource`, `eventName`).
+    func insightMember(_ key: StaticString) -> JSONSlice? {
+        guard let details = event.insightDetails, details.kind == .object,
+            let value = JSONText.member(bytes, details, key), value.kind == .string
+        else { return nil }
+        return value
+    }
 
     var isRoot: Bool { event.userType.map { JSONText.equals(bytes, $0, "Root") } ?? false }
 

@@ -104,6 +104,9 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--category '\(category)' is not one of Management, Data, Insight, NetworkActivity.")
         }
         if maxUncompressedBytes < 1 || maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
+        if syslog != .none && (format == .flat || format == .raw) {
+            throw ValidationError("--syslog applies to --format cef or leef, not NDJSON.")
+        }
     }
 
     func run() throws {

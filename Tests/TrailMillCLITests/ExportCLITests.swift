@@ -72,6 +72,7 @@ import TrailMillTestSupport
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--jobs", "0"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--no-such-flag"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--format", "xml"],
+        ["export", "--source", "/tmp", "--out", "/tmp/x", "--syslog", "rfc5424"],
         ["no-such-command"],
     ])
     func usageErrorsExitTwo(arguments: [String]) throws {
