@@ -53,7 +53,7 @@ let package = Package(
             name: "TrailMillPipeline",
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
-                "TrailMillSIEM", .product(name: "Logging", package: "swift-log"),
+                "TrailMillSIEM", "TrailMillIntegrity", .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

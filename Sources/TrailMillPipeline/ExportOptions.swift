@@ -33,6 +33,8 @@ public struct ExportOptions: Sendable {
     public var format: OutputFormat = .flat
     /// gzip the output files.
     public var gzip = false
+    /// Check files against CloudTrail's digest chains first (`--verify-digests`); nil = no check.
+    public var digestVerification: DigestVerification?
     /// A syslog header before each CEF or LEEF line (ignored for NDJSON).
     public var syslog: SyslogHeader = .none
     /// Which files to read (accounts, regions; delivery dates are derived from `filter`'s time range).

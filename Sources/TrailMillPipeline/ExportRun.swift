@@ -70,7 +70,26 @@ public struct ExportRun: Sendable {
             throw Failure(message: "cannot write output: \(error)")
         }
 
-        let files = discovery.eventFiles
+        // With --verify-digests, files the digests condemn or cannot vouch for end here, without being decoded.
+        var files = discovery.eventFiles
+        if let verification = options.digestVerification {
+            let gate = try DigestGate.make(root: options.source, selection: options.selection, verification: verification)
+            var admitted: [TrailFile] = []
+            for file in files {
+                switch gate.status(for: file) {
+                case nil: admitted.append(file)
+                case .skipped(let reason)?:
+                    summary.files.skipped += 1
+                    summary.skipped.append(.init(file: file.relativePath, reason: reason))
+                case .dead(let reason)?:
+                    summary.files.dead += 1
+                    summary.dead.append(.init(file: file.relativePath, reason: reason))
+                    logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
+                case .done?: admitted.append(file)
+                }
+            }
+            files = admitted
+        }
         let processor = FileProcessor(
             format: options.format, syslog: options.syslog, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
             spillThreshold: options.spillThresholdBytes, spillDirectory: options.outputDirectory)
@@ -125,6 +144,7 @@ public struct ExportRun: Sendable {
             throw Failure(message: "cannot write output: \(error)")
         }
         summary.skipped.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        summary.dead.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
         summary.dedupeKeys = table.count
         summary.dedupeTableBytes = table.storageBytes
         summary.exitStatus = summary.files.dead > 0 ? 1 : 0

@@ -81,6 +81,20 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Start a new output file after this many bytes.")
     var maxFileBytes: Int = 256 << 20
 
+    @Flag(help: "Check files against CloudTrail's digest chains first: failing files are dead, unverifiable ones held.")
+    var verifyDigests = false
+
+    @Option(
+        name: .customLong("public-keys"),
+        help: "With --verify-digests: 'aws cloudtrail list-public-keys' JSON, PEM or DER (repeatable).")
+    var publicKeys: [String] = []
+
+    @Option(help: "With --verify-digests: a sidecar of digest signatures (the S3 signature metadata).")
+    var signatures: String?
+
+    @Flag(help: "With --verify-digests: deliver files whose digest is unverified or not yet written instead of holding them.")
+    var deliverUnverified = false
+
     @Option(help: "Write the run summary as JSON to this file (atomically).")
     var summaryJSON: String?
 
@@ -104,6 +118,9 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--category '\(category)' is not one of Management, Data, Insight, NetworkActivity.")
         }
         if maxUncompressedBytes < 1 || maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
+        if !verifyDigests && (!publicKeys.isEmpty || signatures != nil || deliverUnverified) {
+            throw ValidationError("--public-keys, --signatures and --deliver-unverified go with --verify-digests.")
+        }
         if syslog != .none && (format == .flat || format == .raw) {
             throw ValidationError("--syslog applies to --format cef or leef, not NDJSON.")
         }
@@ -129,6 +146,13 @@ struct ExportCommand: ParsableCommand {
         options.filter.categories = categories
         options.filter.readOnly = readOnly ? .readOnly : (writesOnly ? .writesOnly : .any)
         options.filter.errorsOnly = errorsOnly
+        if verifyDigests {
+            var verification = DigestVerification()
+            verification.publicKeyPaths = publicKeys
+            verification.signaturesPath = signatures
+            verification.deliverUnverified = deliverUnverified
+            options.digestVerification = verification
+        }
 
         let summary: RunSummary
         do {
