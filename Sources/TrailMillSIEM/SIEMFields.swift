@@ -26,7 +26,9 @@ enum SourceAddress {
     init?(_ text: UnsafeRawBufferPointer, isAddress: Bool) {
         guard let range = SIEMText.trimmed(text) else { return nil }
         let value = UnsafeRawBufferPointer(rebasing: text[range])
-        if !isAddress || range.count != text.count {
+        // The normalizer tested the untrimmed text; a padded value (" 10.0.0.1 ") is tested again after trimming.
+        let address = range.count == text.count ? isAddress : IPAddress.isAddress(value)
+        if !address {
             self = .host(value)
         } else if IPAddress.isIPv4(value) {
             self = .ipv4(value)
