@@ -81,12 +81,7 @@ enum SIEMText {
 
     /// Appends a CEF extension value (already trimmed to `range`), truncated to `limit` scalars.
     static func appendCEFValue(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int, to out: OutputBuffer) {
-        var end = range.upperBound
-        var truncated = false
-        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil {
-            end = keep
-            truncated = true
-        }
+        let (end, truncated) = truncation(bytes, range, limit: limit)
         out.reserve(end - range.lowerBound + 8)
         var runStart = range.lowerBound
         func flush(_ upTo: Int) {
@@ -147,29 +142,14 @@ enum SIEMText {
     @discardableResult
     static func appendCEFHeader(_ bytes: UnsafeRawBufferPointer, limit: Int, to out: OutputBuffer) -> Bool {
         guard let range = trimmed(bytes) else { return false }
-        var end = range.upperBound
-        var truncated = false
-        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil {
-            end = keep
-            truncated = true
-        }
-        var index = range.lowerBound
-        while index < end {
-            let byte = bytes[index]
-            if case let n = lineSeparatorLength(bytes, index, end), n > 0 {
-                out.append(UInt8(ascii: " "))
-                index += n
-                continue
-            }
+        appendMapped(bytes, range, limit: limit, to: out) { byte, out in
             switch byte {
             case 0x5C: out.append("\\\\")
             case 0x7C: out.append("\\|")
             case 0..<0x20, 0x7F: out.append(UInt8(ascii: " "))
             default: out.append(byte)
             }
-            index += 1
         }
-        if truncated { out.append(ellipsis) }
         return true
     }
 
@@ -178,25 +158,32 @@ enum SIEMText {
     static func appendLEEF(
         _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int, header: Bool, to out: OutputBuffer
     ) {
-        var end = range.upperBound
-        var truncated = false
-        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil {
-            end = keep
-            truncated = true
+        appendMapped(bytes, range, limit: limit, to: out) { byte, out in
+            out.append(byte < 0x20 || byte == 0x7F || (header && byte == 0x7C) ? UInt8(ascii: " ") : byte)
         }
+    }
+
+    /// The end of `range` after truncation to `limit` scalars (keeping `limit − 1` when cut), and whether it was cut.
+    static func truncation(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int) -> (end: Int, cut: Bool) {
+        if let keep = cut(bytes, range, limit: limit - 1), cut(bytes, range, limit: limit) != nil { return (keep, true) }
+        return (range.upperBound, false)
+    }
+
+    /// Writes `range` truncated to `limit` scalars: Unicode line separators become spaces, every other byte goes
+    /// through `write`, and `…` marks a cut.
+    private static func appendMapped(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, limit: Int, to out: OutputBuffer,
+        _ write: (UInt8, OutputBuffer) -> Void
+    ) {
+        let (end, truncated) = truncation(bytes, range, limit: limit)
         var index = range.lowerBound
         while index < end {
-            let byte = bytes[index]
             if case let n = lineSeparatorLength(bytes, index, end), n > 0 {
                 out.append(UInt8(ascii: " "))
                 index += n
                 continue
             }
-            if byte < 0x20 || byte == 0x7F || (header && byte == 0x7C) {
-                out.append(UInt8(ascii: " "))
-            } else {
-                out.append(byte)
-            }
+            write(bytes[index], out)
             index += 1
         }
         if truncated { out.append(ellipsis) }

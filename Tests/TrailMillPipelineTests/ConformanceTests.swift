@@ -105,17 +105,9 @@ enum ColumnOracle {
         }
     }
 
-    /// JSONSerialization gives JSON booleans the `c` (char) type code; numbers never get it.
-    static func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
+    static func isBoolean(_ number: NSNumber) -> Bool { FoundationJSON.isBoolean(number) }
 
-    static func boolean(_ value: Any?) -> Bool? {
-        if let number = value as? NSNumber, isBoolean(number) { return number.boolValue }
-        switch (value as? String)?.lowercased() {
-        case "true": return true
-        case "false": return false
-        default: return nil
-        }
-    }
+    static func boolean(_ value: Any?) -> Bool? { FoundationJSON.boolean(value) }
 
     static func path(_ object: [String: Any], _ keys: String...) -> Any? {
         var current: Any? = object

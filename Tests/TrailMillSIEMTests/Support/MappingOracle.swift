@@ -1,4 +1,5 @@
 import Foundation
+import TrailMillTestSupport
 
 /// The CloudTrail → CEF / LEEF mapping computed independently of the encoders, from a record parsed by
 /// Foundation's `JSONSerialization` (plus the record's raw text where the mapping depends on how a value was
@@ -98,16 +99,9 @@ enum MappingOracle {
         }
     }
 
-    static func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
+    static func isBoolean(_ number: NSNumber) -> Bool { FoundationJSON.isBoolean(number) }
 
-    static func boolean(_ value: Any?) -> Bool? {
-        if let number = value as? NSNumber, isBoolean(number) { return number.boolValue }
-        switch (value as? String)?.lowercased() {
-        case "true": return true
-        case "false": return false
-        default: return nil
-        }
-    }
+    static func boolean(_ value: Any?) -> Bool? { FoundationJSON.boolean(value) }
 
     static func path(_ object: [String: Any], _ keys: String...) -> Any? {
         var current: Any? = object
