@@ -21,6 +21,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // MARK: Library modules, one per concern
         /// gzip inflate/deflate over zlib: the only zlib importer.
@@ -42,6 +47,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        /// PostgreSQL through libpq: the only libpq importer (connections, commands, COPY).
+        .target(name: "TrailMillPostgres", dependencies: ["CLibPQ"]),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
@@ -87,6 +94,7 @@ let package = Package(
             dependencies: ["TrailMillNormalize", "TrailMillDecoding", "TrailMillTestSupport"]
         ),
         .testTarget(name: "TrailMillDedupeTests", dependencies: ["TrailMillDedupe"]),
+        .testTarget(name: "TrailMillPostgresTests", dependencies: ["TrailMillPostgres", "TrailMillTestSupport"]),
         .testTarget(
             name: "TrailMillIntegrityTests",
             dependencies: [
