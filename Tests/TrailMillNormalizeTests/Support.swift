@@ -1,4 +1,5 @@
 import Foundation
+import TrailMillTestSupport
 import Testing
 import TrailMillArchive
 import TrailMillCompression
@@ -153,31 +154,7 @@ func canonical(json text: String) -> String? {
 }
 
 /// JSON text with the whitespace between tokens removed (strings are copied untouched).
-func compactJSON(_ text: String) -> String {
-    var out: [UInt8] = []
-    var inString = false
-    var escaped = false
-    for byte in text.utf8 {
-        if inString {
-            out.append(byte)
-            if escaped {
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else if byte == UInt8(ascii: "\"") {
-                inString = false
-            }
-            continue
-        }
-        switch byte {
-        case 0x20, 0x0A, 0x0D, 0x09: continue
-        case UInt8(ascii: "\""): inString = true
-        default: break
-        }
-        out.append(byte)
-    }
-    return String(decoding: out, as: UTF8.self)
-}
+func compactJSON(_ text: String) -> String { FoundationJSON.compact(text) }
 
 /// The keys of a JSON object's top level, in text order (raw key text; the encoder writes ASCII keys).
 func topLevelKeys(_ bytes: [UInt8]) -> [String] {

@@ -22,4 +22,32 @@ public enum FoundationJSON {
         for key in keys { current = (current as? [String: Any])?[key] }
         return current
     }
+
+    /// JSON text with the whitespace between tokens removed; strings are copied untouched. A test-side oracle,
+    /// independent of `JSONText.appendCompact`.
+    public static func compact(_ text: String) -> String {
+        var out: [UInt8] = []
+        var inString = false
+        var escaped = false
+        for byte in text.utf8 {
+            if inString {
+                out.append(byte)
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case 0x20, 0x0A, 0x0D, 0x09: continue
+            case UInt8(ascii: "\""): inString = true
+            default: break
+            }
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -553,29 +553,5 @@ enum MappingOracle {
     }
 
     /// JSON text without whitespace between tokens (strings untouched).
-    static func compactJSON(_ text: String) -> String {
-        var out: [UInt8] = []
-        var inString = false
-        var escaped = false
-        for byte in text.utf8 {
-            if inString {
-                out.append(byte)
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-                continue
-            }
-            switch byte {
-            case 0x20, 0x0A, 0x0D, 0x09: continue
-            case UInt8(ascii: "\""): inString = true
-            default: break
-            }
-            out.append(byte)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func compactJSON(_ text: String) -> String { FoundationJSON.compact(text) }
 }
