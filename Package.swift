@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // SHA-256, MD5 key fingerprints and RSA PKCS#1 v1.5 signature checks for digest validation.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // Job files (YAML, with line numbers for errors) and the embedded per-job state store (SQLite).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C system libraries (the only places C headers are imported)
@@ -49,6 +52,11 @@ let package = Package(
         ),
         /// PostgreSQL through libpq: the only libpq importer (connections, commands, COPY).
         .target(name: "TrailMillPostgres", dependencies: ["CLibPQ"]),
+        /// The PostgreSQL event store: migrations, COPY row encoding, idempotent batch loads, retention.
+        .target(
+            name: "TrailMillEventStore",
+            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive"]
+        ),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
@@ -60,7 +68,17 @@ let package = Package(
             name: "TrailMillPipeline",
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
-                "TrailMillSIEM", "TrailMillIntegrity", .product(name: "Logging", package: "swift-log"),
+                "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres",
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// Declarative jobs: job files, per-object state, run locks.
+        .target(
+            name: "TrailMillJobs",
+            dependencies: [
+                "TrailMillPipeline", "TrailMillArchive", .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -68,7 +86,8 @@ let package = Package(
         .executableTarget(
             name: "trailmill",
             dependencies: [
-                "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
+                "TrailMillPostgres", "TrailMillJobs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,7 +95,9 @@ let package = Package(
         /// Prints throughput and memory figures; run with `swift run -c release trailmill-bench`.
         .executableTarget(
             name: "trailmill-bench",
-            dependencies: ["TrailMillPipeline", "TrailMillSynth", "TrailMillCompression"],
+            dependencies: [
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillCompression", "TrailMillEventStore", "TrailMillPostgres",
+            ],
             path: "Benchmarks/trailmill-bench"
         ),
 
@@ -117,6 +138,19 @@ let package = Package(
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailMillEventStoreTests",
+            dependencies: [
+                "TrailMillEventStore", "TrailMillPostgres", "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport",
+                "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailMillJobsTests",
+            dependencies: [
+                "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport"]),
