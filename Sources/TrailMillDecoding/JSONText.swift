@@ -111,6 +111,10 @@ public enum JSONText {
         return value
     }
 
+    /// The value of an ASCII hex digit, or nil.
+    @inline(__always)
+    public static func hexValue(_ byte: UInt8) -> UInt8? { JSONValidator.hexValue(byte) }
+
     /// Appends the UTF-8 encoding of a Unicode scalar value.
     public static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {

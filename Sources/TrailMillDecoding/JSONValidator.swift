@@ -355,7 +355,7 @@ struct JSONValidator {
         }
     }
 
-    /// The value of an ASCII hex digit.
+    /// The value of an ASCII hex digit, or nil.
     @inline(__always)
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {

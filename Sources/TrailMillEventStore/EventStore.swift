@@ -1,1 +1,253 @@
-/// The PostgreSQL event store.
+public import TrailMillPostgres
+import TrailMillArchive
+
+/// The TrailMill tables of one schema, used through one connection: the load lock, runs, loaded files, daily
+/// partitions and the batch load itself.
+///
+/// Values reach the server only as bound parameters or COPY data; the schema name is quoted as an identifier.
+public final class EventStore {
+    /// The schema name (not quoted).
+    public let schema: String
+    /// The connection; owned by the store.
+    public let connection: PostgresConnection
+    /// `"schema"`.
+    let q: String
+
+    /// Wraps `connection` for `schema`.
+    public init(connection: PostgresConnection, schema: String) {
+        self.connection = connection
+        self.schema = schema
+        q = PostgresConnection.quoteIdentifier(schema)
+    }
+
+    // MARK: Load lock
+
+    /// The outcome of `tryLock`.
+    public enum LockResult: Sendable, Hashable {
+        /// This session holds the load lock for the schema until it disconnects or calls `unlock`.
+        case acquired
+        /// Another session holds it; its server process id when visible.
+        case busy(holderPID: Int?)
+    }
+
+    /// Takes the schema's load lock without waiting (`pg_try_advisory_lock`). Two loads into the same schema never
+    /// run at once; the lock ends with the session, so a killed load never blocks the next one.
+    public func tryLock() throws(PostgresError) -> LockResult {
+        let got = try connection.query(
+            "SELECT pg_try_advisory_lock(\(AdvisoryLock.classID), hashtext($1::text))", parameters: [schema])
+        if got.first?.first == "t" { return .acquired }
+        let holder = try connection.query(
+            """
+            SELECT pid::text FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND classid = \(AdvisoryLock.classID)::oid
+              AND objid = hashtext($1::text)::oid AND objsubid = 2
+            LIMIT 1
+            """, parameters: [schema])
+        return .busy(holderPID: (holder.first?.first ?? nil).flatMap { Int($0) })
+    }
+
+    // MARK: Runs
+
+    /// Records the start of a run and returns its id.
+    public func startRun(source: String, host: String) throws(PostgresError) -> Int64 {
+        let rows = try connection.query(
+            "INSERT INTO \(q).load_runs (source, host) VALUES ($1::text, $2::text) RETURNING run_id::text",
+            parameters: [source, host])
+        return Int64((rows.first?.first ?? nil) ?? "") ?? 0
+    }
+
+    /// Records the end of a run with its summary (JSON text).
+    public func finishRun(_ runID: Int64, failed: Bool, exitStatus: Int, summaryJSON: String) throws(PostgresError) {
+        _ = try connection.query(
+            """
+            UPDATE \(q).load_runs SET finished_at = now(), status = $2::text, exit_status = $3::int, summary = $4::jsonb
+            WHERE run_id = $1::bigint
+            """,
+            parameters: [String(runID), failed ? "failed" : "finished", String(exitStatus), summaryJSON])
+    }
+
+    // MARK: Loaded files
+
+    /// A row of `loaded_files`.
+    public struct LoadedFile: Sendable, Hashable {
+        public var key: String
+        public var size: Int
+        public var contentSHA256: String
+        public var eventsInserted: Int
+        public var duplicates: Int
+        public var runID: Int64
+        /// `YYYY-MM-DDTHH:MM:SSZ`.
+        public var loadedAt: String
+    }
+
+    /// The recorded files among `keys`, by key (asked in chunks of 5,000 keys).
+    public func loadedFiles(among keys: [String]) throws(PostgresError) -> [String: LoadedFile] {
+        var found: [String: LoadedFile] = [:]
+        var start = 0
+        while start < keys.count {
+            let chunk = Array(keys[start..<min(keys.count, start + 5_000)])
+            start += chunk.count
+            let rows = try connection.query(
+                """
+                SELECT source_key, size::text, content_sha256, events_inserted::text, duplicates::text, run_id::text,
+                       to_char(loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                FROM \(q).loaded_files WHERE source_key = ANY($1::text[])
+                """, parameters: [ArrayLiteral.text(chunk)])
+            for row in rows {
+                guard let key = row[0] else { continue }
+                found[key] = LoadedFile(
+                    key: key, size: Int(row[1] ?? "") ?? -1, contentSHA256: row[2] ?? "",
+                    eventsInserted: Int(row[3] ?? "") ?? 0, duplicates: Int(row[4] ?? "") ?? 0,
+                    runID: Int64(row[5] ?? "") ?? 0, loadedAt: row[6] ?? "")
+            }
+        }
+        return found
+    }
+
+    // MARK: Partitions
+
+    /// Days (since 1970-01-01) that get a daily partition: 2000-01-01 up to two days after `today`. Rows outside
+    /// land in `events_default`, so an absurd `eventTime` never creates a partition.
+    public static func wantsPartition(day: Int, today: Int) -> Bool {
+        day >= CivilDate(year: 2000, month: 1, day: 1)!.daysSinceEpoch && day <= today + 2
+    }
+
+    /// `events_pYYYYMMDD`.
+    public static func partitionName(day: Int) -> String {
+        let date = CivilDate(daysSinceEpoch: day)
+        return "events_p" + String(date.description.filter { $0 != "-" })
+    }
+
+    /// The days that have a daily partition.
+    public func partitionDays() throws(PostgresError) -> Set<Int> {
+        var days = Set<Int>()
+        for row in try connection.query(
+            """
+            SELECT c.relname FROM pg_inherits i
+            JOIN pg_class c ON c.oid = i.inhrelid
+            JOIN pg_class p ON p.oid = i.inhparent
+            JOIN pg_namespace n ON n.oid = p.relnamespace
+            WHERE n.nspname = $1::text AND p.relname = 'events'
+            """, parameters: [schema])
+        {
+            if let name = row[0], let day = Self.day(fromPartitionName: name) { days.insert(day) }
+        }
+        return days
+    }
+
+    static func day(fromPartitionName name: String) -> Int? {
+        guard name.hasPrefix("events_p"), name.utf8.count == 16 else { return nil }
+        let digits = name.dropFirst(8)
+        guard let year = Int(digits.prefix(4)), let month = Int(digits.dropFirst(4).prefix(2)),
+            let day = Int(digits.suffix(2)), let date = CivilDate(year: year, month: month, day: day)
+        else { return nil }
+        return date.daysSinceEpoch
+    }
+
+    /// Creates the daily partition for `day` (autocommit; a no-op when it exists).
+    ///
+    /// - Returns: false when PostgreSQL refused because `events_default` already holds rows of that day; those
+    ///   rows, and later ones of the day, then stay in the default partition.
+    public func createPartition(day: Int) throws(PostgresError) -> Bool {
+        let from = CivilDate(daysSinceEpoch: day).description
+        let to = CivilDate(daysSinceEpoch: day + 1).description
+        do {
+            try connection.execute(
+                """
+                CREATE TABLE IF NOT EXISTS \(q).\(PostgresConnection.quoteIdentifier(Self.partitionName(day: day)))
+                PARTITION OF \(q).events FOR VALUES FROM ('\(from) 00:00:00+00') TO ('\(to) 00:00:00+00')
+                """)
+            return true
+        } catch where error.sqlState == "23514" {
+            return false
+        }
+    }
+
+    // MARK: Batch load
+
+    /// Creates the session's staging table (a temporary table emptied at every commit). Call once per connection.
+    public func prepareStaging() throws(PostgresError) {
+        try connection.execute(
+            """
+            CREATE TEMPORARY TABLE IF NOT EXISTS trailmill_staging (LIKE \(q).events INCLUDING DEFAULTS)
+            ON COMMIT DELETE ROWS
+            """)
+    }
+
+    /// One file's accounting in a batch.
+    public struct FileRecord: Sendable, Hashable {
+        public var key: String
+        public var size: Int
+        public var contentSHA256: String
+        public var eventsRead: Int
+        /// Rows sent in the COPY (after filters and in-run deduplication).
+        public var rowsSent: Int
+        /// Duplicates dropped before the COPY (the same event earlier in this run).
+        public var duplicatesInRun: Int
+        public var filtered: Int
+        public var replacedCharacters: Int
+
+        /// Creates a record.
+        public init(
+            key: String, size: Int, contentSHA256: String, eventsRead: Int, rowsSent: Int, duplicatesInRun: Int,
+            filtered: Int, replacedCharacters: Int
+        ) {
+            self.key = key
+            self.size = size
+            self.contentSHA256 = contentSHA256
+            self.eventsRead = eventsRead
+            self.rowsSent = rowsSent
+            self.duplicatesInRun = duplicatesInRun
+            self.filtered = filtered
+            self.replacedCharacters = replacedCharacters
+        }
+    }
+
+    /// Loads one batch in one transaction: COPY the rows into staging, insert what is new into `events`
+    /// (`ON CONFLICT DO NOTHING`), record every file in `loaded_files`, commit. Either all of it happens or none.
+    ///
+    /// - Parameter writeRows: writes every file's rows into the COPY.
+    /// - Returns: rows inserted per file key (keys with no new row are absent).
+    public func loadBatch(
+        _ files: [FileRecord], runID: Int64, writeRows: (CopyWriter) throws -> Void
+    ) throws(PostgresError) -> [String: Int] {
+        try connection.execute("BEGIN")
+        do throws(PostgresError) {
+            try connection.copyIn(
+                "COPY pg_temp.trailmill_staging (\(EventColumns.quotedList)) FROM STDIN", body: writeRows)
+            var inserted: [String: Int] = [:]
+            for row in try connection.query(
+                """
+                WITH ins AS (
+                    INSERT INTO \(q).events SELECT * FROM pg_temp.trailmill_staging ON CONFLICT DO NOTHING
+                    RETURNING source_file
+                )
+                SELECT source_file, count(*)::text FROM ins GROUP BY source_file
+                """)
+            {
+                if let key = row[0] { inserted[key] = Int(row[1] ?? "") ?? 0 }
+            }
+            let duplicates = files.map { $0.duplicatesInRun + $0.rowsSent - (inserted[$0.key] ?? 0) }
+            _ = try connection.query(
+                """
+                INSERT INTO \(q).loaded_files (source_key, size, content_sha256, events_read, events_inserted,
+                    duplicates, filtered, replaced_characters, run_id)
+                SELECT k, s, h, r, i, d, f, c, $9::bigint
+                FROM unnest($1::text[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[])
+                    AS t(k, s, h, r, i, d, f, c)
+                """,
+                parameters: [
+                    ArrayLiteral.text(files.map(\.key)), ArrayLiteral.integers(files.map(\.size)),
+                    ArrayLiteral.text(files.map(\.contentSHA256)), ArrayLiteral.integers(files.map(\.eventsRead)),
+                    ArrayLiteral.integers(files.map { inserted[$0.key] ?? 0 }), ArrayLiteral.integers(duplicates),
+                    ArrayLiteral.integers(files.map(\.filtered)), ArrayLiteral.integers(files.map(\.replacedCharacters)),
+                    String(runID),
+                ])
+            try connection.execute("COMMIT")
+            return inserted
+        } catch {
+            if connection.isAlive && connection.transactionStatus != .idle { try? connection.execute("ROLLBACK") }
+            throw error
+        }
+    }
+}

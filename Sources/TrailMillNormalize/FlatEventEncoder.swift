@@ -144,25 +144,16 @@ public enum FlatEventEncoder {
     static func appendResourceARNs(
         _ resources: JSONSlice?, bytes: UnsafeRawBufferPointer, compact: Bool, to out: OutputBuffer
     ) {
-        guard let resources, resources.kind == .array else { return }
         var count = 0
-        JSONText.forEachElement(bytes, array: resources) { element in
-            guard element.kind == .object else { return }
-            JSONText.forEachMember(bytes, object: element) { member in
-                guard Normalizer.asciiCaseInsensitiveEquals(bytes, member.key, "arn"), member.value.kind == .string
-                else { return true }
-                // An empty ARN is no ARN (empty strings are null everywhere in the schema).
-                guard member.value.count > 0 else { return false }
-                if count == 0 {
-                    out.append(#","resource_arns":"#)
-                    out.append(UInt8(ascii: "["))
-                } else {
-                    out.append(UInt8(ascii: ","))
-                }
-                JSONOutput.appendText(bytes, member.value, compact: compact, to: out)
-                count += 1
-                return false
+        Normalizer.forEachResourceARN(bytes, resources) { arn in
+            if count == 0 {
+                out.append(#","resource_arns":"#)
+                out.append(UInt8(ascii: "["))
+            } else {
+                out.append(UInt8(ascii: ","))
             }
+            JSONOutput.appendText(bytes, arn, compact: compact, to: out)
+            count += 1
         }
         if count > 0 { out.append(UInt8(ascii: "]")) }
     }

@@ -173,6 +173,24 @@ public enum Normalizer {
         return nil
     }
 
+    /// `resource_arns`: calls `body` with the non-empty string `ARN` member (any key case; the first one) of each
+    /// object element of `resources`, in order. Nothing happens unless `resources` is an array.
+    public static func forEachResourceARN(
+        _ bytes: UnsafeRawBufferPointer, _ resources: JSONSlice?, _ body: (JSONSlice) -> Void
+    ) {
+        guard let resources, resources.kind == .array else { return }
+        JSONText.forEachElement(bytes, array: resources) { element in
+            guard element.kind == .object else { return }
+            JSONText.forEachMember(bytes, object: element) { member in
+                guard asciiCaseInsensitiveEquals(bytes, member.key, "arn"), member.value.kind == .string
+                else { return true }
+                // An empty ARN is no ARN (empty strings are null everywhere in the schema).
+                if member.value.count > 0 { body(member.value) }
+                return false
+            }
+        }
+    }
+
     static func asciiCaseInsensitiveEquals(_ bytes: UnsafeRawBufferPointer, _ v: JSONSlice, _ word: StaticString) -> Bool {
         guard v.count == word.utf8CodeUnitCount else { return false }
         let w = word.utf8Start

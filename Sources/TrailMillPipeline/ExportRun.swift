@@ -40,26 +40,12 @@ public struct ExportRun: Sendable {
         var summary = RunSummary()
         summary.format = options.format.rawValue
 
-        let discovery: DiscoveryResult
-        do {
-            discovery = try ArchiveDiscovery(root: options.source, selection: options.selection).discover()
+        let files: [TrailFile]
+        do throws(RunInputs.Failure) {
+            files = try RunInputs.eventFiles(options: options, summary: &summary, logger: logger)
         } catch {
-            throw Failure(message: "cannot read the archive: \(error)")
+            throw Failure(message: error.message)
         }
-        for file in discovery.skipped {
-            summary.skipped.append(.init(file: file.relativePath, reason: file.reason))
-        }
-        for digest in discovery.digestFiles {
-            summary.skipped.append(
-                .init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
-        }
-        summary.files.skipped = summary.skipped.count
-        logger.info(
-            "archive discovered",
-            metadata: [
-                "files.events": "\(discovery.eventFiles.count)", "files.digests": "\(discovery.digestFiles.count)",
-                "files.skipped": "\(discovery.skipped.count)",
-            ])
 
         var outputOptions = OutputFileOptions(
             directory: options.outputDirectory, baseName: options.outputStem, fileExtension: options.format.fileExtension)
@@ -70,28 +56,8 @@ public struct ExportRun: Sendable {
             throw Failure(message: "cannot write output: \(error)")
         }
 
-        // With --verify-digests, files the digests condemn or cannot vouch for end here, without being decoded.
-        var files = discovery.eventFiles
-        if let verification = options.digestVerification {
-            let gate = try DigestGate.make(root: options.source, selection: options.selection, verification: verification)
-            var admitted: [TrailFile] = []
-            for file in files {
-                switch gate.status(for: file) {
-                case nil: admitted.append(file)
-                case .skipped(let reason)?:
-                    summary.files.skipped += 1
-                    summary.skipped.append(.init(file: file.relativePath, reason: reason))
-                case .dead(let reason)?:
-                    summary.files.dead += 1
-                    summary.dead.append(.init(file: file.relativePath, reason: reason))
-                    logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
-                case .done?: admitted.append(file)
-                }
-            }
-            files = admitted
-        }
         let processor = FileProcessor(
-            format: options.format, syslog: options.syslog, filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
+            encoding: .line(options.format, options.syslog), filter: options.filter, maxDecompressedBytes: options.maxDecompressedBytes,
             spillThreshold: options.spillThresholdBytes, spillDirectory: options.outputDirectory)
         let pool = WorkerPool(files: files, processor: processor, jobs: max(1, options.jobs))
         let progress = ProgressReporter(
@@ -252,8 +218,17 @@ final class WorkerPool: Sendable {
     /// Returns a consumed result's line buffer to the pool and lets workers take one more file (call once per
     /// consumed result).
     func release(_ batch: LineBatch?) {
+        recycle(batch)
+        advance()
+    }
+
+    /// Lets workers take one more file; for a consumer that keeps the result's lines a while (call once per
+    /// consumed result, then `recycle` the lines when done with them).
+    func advance() { window.signal() }
+
+    /// Returns a line buffer to the pool for reuse.
+    func recycle(_ batch: LineBatch?) {
         if let batch { batches.withLock { $0.append(batch) } }
-        window.signal()
     }
 
     /// Stops workers from taking new files, waking any that wait for room in the window.

@@ -5,6 +5,7 @@ import TrailMillArchive
 import TrailMillCompression
 import TrailMillDecoding
 import TrailMillDedupe
+import TrailMillEventStore
 import TrailMillNormalize
 import TrailMillSIEM
 
@@ -12,8 +13,15 @@ import TrailMillSIEM
 ///
 /// A file is all-or-nothing: its lines are kept in the result and only handed on when the whole file decoded.
 struct FileProcessor: Sendable {
-    let format: OutputFormat
-    let syslog: SyslogHeader
+    /// What each record becomes.
+    enum Encoding: Sendable {
+        /// An output line in this format (`trailmill export`).
+        case line(OutputFormat, SyslogHeader)
+        /// A PostgreSQL COPY text row of `events` (`trailmill load`); the file's SHA-256 is computed too.
+        case postgresRow
+    }
+
+    let encoding: Encoding
     let filter: EventFilter
     let maxDecompressedBytes: Int
     /// A file's lines beyond this many bytes move to a temporary file in `spillDirectory`.
@@ -40,6 +48,9 @@ struct FileProcessor: Sendable {
             return FileResult(status: .dead(reason: error.description))
         }
         let context = FileContext(file: file)
+        let rowColumns: EventRowEncoder.FileColumns?
+        if case .postgresRow = encoding { rowColumns = EventRowEncoder.FileColumns(file: file) } else { rowColumns = nil }
+        var replaced = ReplacedCharacters()
         let decoder: LogFileDecoder
         if let reused = scratch.decoder {
             reused.reset(reader: reader)
@@ -64,28 +75,39 @@ struct FileProcessor: Sendable {
                     result.eventsFiltered += 1
                     return
                 }
-                let contentHash: UInt64
+                let compact: UnsafeRawBufferPointer
                 if record.isCompact {
-                    contentHash = FastHash.hash(record.bytes, seed: 0)
+                    compact = record.bytes
                 } else {
                     compactScratch.removeAll()
                     JSONText.appendCompact(record.bytes, to: compactScratch)
-                    contentHash = compactScratch.withUnsafeBytes { FastHash.hash($0, seed: 0) }
+                    // The pointer stays valid until the next record: nothing else appends to compactScratch.
+                    compact = compactScratch.withUnsafeBytes { $0 }
                 }
-                switch format {
-                case .flat: FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: lines)
-                case .raw: FlatEventEncoder.appendRawLine(record: record, to: lines)
-                case .cef:
+                let contentHash = FastHash.hash(compact, seed: 0)
+                let key = dedupeKey(event, record.bytes, context)
+                switch encoding {
+                case .line(.flat, _): FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: lines)
+                case .line(.raw, _): FlatEventEncoder.appendRawLine(record: record, to: lines)
+                case .line(.cef, let syslog):
                     CEFEncoder.appendLine(
                         event, record: record, context: context, syslog: syslog, scratch: siemScratch, to: lines)
-                case .leef:
+                case .line(.leef, let syslog):
                     LEEFEncoder.appendLine(
                         event, record: record, context: context, syslog: syslog, scratch: siemScratch, to: lines)
+                case .postgresRow:
+                    // No usable eventID: a surrogate from the record's content keeps the primary key deterministic.
+                    let surrogate = key == nil
+                        ? EventRowEncoder.SurrogateID(high: contentHash, low: FastHash.hash(compact, seed: 1)) : nil
+                    EventRowEncoder.appendRow(
+                        event, record: record, context: context, file: rowColumns ?? EventRowEncoder.FileColumns(file: file),
+                        surrogate: surrogate, to: lines,
+                        replaced: &replaced)
                 }
                 result.records.append(
                     RecordEntry(
-                        key: dedupeKey(event, record.bytes, context), contentHash: contentHash,
-                        lineEnd: batch.totalBytes))
+                        key: key, contentHash: contentHash, lineEnd: batch.totalBytes,
+                        eventDay: Int32(TimeArgument.date(ofMillis: event.eventTimeMillis).daysSinceEpoch)))
                 if lines.count >= spillThreshold {
                     do throws(SpillError) { try batch.spillBuffer(directory: spillDirectory) } catch {
                         spillFailure = error
@@ -99,6 +121,7 @@ struct FileProcessor: Sendable {
                 decompressedBytes: reader.decompressedBytesProduced)
         }
         result.lines = batch
+        result.replaced = replaced
         result.compressedBytes = reader.compressedBytesRead
         result.decompressedBytes = reader.decompressedBytesProduced
         if let spillFailure {
@@ -112,6 +135,18 @@ struct FileProcessor: Sendable {
             return FileResult(
                 status: .skipped(reason: reason), compressedBytes: result.compressedBytes,
                 decompressedBytes: result.decompressedBytes)
+        }
+        if case .postgresRow = encoding {
+            // The loaded-files table identifies a file by key, size and content; hashing here keeps it off the
+            // sequencer thread. The file was just read, so this second read comes from the page cache.
+            switch FileDigest.sha256(path: file.absolutePath) {
+            case .success(let digest): result.contentSHA256 = digest
+            case .failure(let error):
+                batch.reset()
+                return FileResult(
+                    status: .dead(reason: "cannot hash the file: \(error)"), compressedBytes: result.compressedBytes,
+                    decompressedBytes: result.decompressedBytes)
+            }
         }
         return result
     }

@@ -1,5 +1,6 @@
 import TrailMillDecoding
 import TrailMillDedupe
+import TrailMillEventStore
 
 /// How one input file ended.
 public enum FileStatus: Sendable, Hashable {
@@ -20,6 +21,8 @@ struct RecordEntry: Sendable {
     var contentHash: UInt64
     /// End offset of this record's line in `FileResult.lines`.
     var lineEnd: Int
+    /// The UTC day of `event_time`, as days since 1970-01-01 (decides a load's partitions).
+    var eventDay: Int32 = 0
 }
 
 /// Everything a worker produced for one file, handed to the sequencer.
@@ -30,6 +33,10 @@ struct FileResult: Sendable {
     var records: [RecordEntry] = []
     var eventsRead = 0
     var eventsFiltered = 0
+    /// Characters PostgreSQL cannot hold, replaced in this file's rows (`trailmill load` only).
+    var replaced = ReplacedCharacters()
+    /// SHA-256 of the file as stored, lowercase hex (`trailmill load` only).
+    var contentSHA256 = ""
     var compressedBytes = 0
     var decompressedBytes = 0
 }

@@ -44,25 +44,59 @@ public struct RunSummary: Codable, Sendable {
         public var bytes: Int
     }
 
+    /// What a `trailmill load` did in PostgreSQL (absent for exports).
+    public struct Database: Codable, Sendable, Hashable {
+        /// The target schema.
+        public var schema = ""
+        /// The `load_runs.run_id` of this run.
+        public var runID: Int64 = 0
+        /// Files skipped because `loaded_files` already records them (included in `files.skipped`).
+        public var filesAlreadyLoaded = 0
+        /// Events that were already in the table from an earlier run (included in `events.duplicates`).
+        public var duplicatesInDatabase = 0
+        /// Transactions committed.
+        public var batches = 0
+        /// Daily partitions created.
+        public var partitionsCreated = 0
+        /// Reconnections after a lost connection.
+        public var reconnects = 0
+        /// U+0000 stored as U+FFFD.
+        public var replacedNUL = 0
+        /// Unpaired surrogate escapes stored as U+FFFD.
+        public var replacedLoneSurrogates = 0
+        /// JSON numbers out of `numeric`'s range, stored as JSON strings.
+        public var hugeNumbersAsStrings = 0
+
+        enum CodingKeys: String, CodingKey {
+            case schema, batches, reconnects
+            case runID = "run_id", filesAlreadyLoaded = "files_already_loaded"
+            case duplicatesInDatabase = "duplicates_in_database", partitionsCreated = "partitions_created"
+            case replacedNUL = "replaced_nul", replacedLoneSurrogates = "replaced_lone_surrogates"
+            case hugeNumbersAsStrings = "huge_numbers_as_strings"
+        }
+    }
+
     public var files = Files()
     public var events = Events()
     public var bytes = Bytes()
     public var skipped: [FileReason] = []
     public var dead: [FileReason] = []
     public var outputs: [Output] = []
+    /// PostgreSQL figures of a load.
+    public var database: Database?
     /// Wall-clock duration.
     public var seconds = 0.0
     /// Distinct dedupe keys held at the end, and the table's memory.
     public var dedupeKeys = 0
     public var dedupeTableBytes = 0
-    /// `flat` or `raw`.
+    /// `flat`, `raw`, `cef`, `leef`, or `postgres` for a load.
     public var format = ""
     public var schemaVersion = 1
-    /// 0 = no file dead, 1 = some file dead.
+    /// 0 = no file dead, 1 = some file dead (or the run failed).
     public var exitStatus = 0
 
     enum CodingKeys: String, CodingKey {
-        case files, events, bytes, skipped, dead, outputs, seconds, format
+        case files, events, bytes, skipped, dead, outputs, seconds, format, database
         case dedupeKeys = "dedupe_keys", dedupeTableBytes = "dedupe_table_bytes", schemaVersion = "schema_version"
         case exitStatus = "exit_status"
     }

@@ -468,6 +468,22 @@ public final class CopyWriter {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
+    /// Appends rows already encoded in COPY text format (each ending in `\n`), such as rows an encoder prepared on
+    /// another thread, and sends a chunk when the buffer is full.
+    ///
+    /// - Parameter rows: how many rows `bytes` holds (for `rowCount`).
+    public func appendEncodedRows(_ bytes: UnsafeRawBufferPointer, rows: Int) throws(PostgresError) {
+        guard isOpen else {
+            throw PostgresError(code: .invalidArgument, message: "CopyWriter used after its copyIn returned")
+        }
+        guard fieldsInRow == 0 else {
+            throw PostgresError(code: .invalidArgument, message: "encoded rows appended in the middle of a row")
+        }
+        buffer.append(contentsOf: bytes)
+        rowCount += rows
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
     /// Appends a whole row and ends it.
     public func appendRow(_ values: [String?]) throws(PostgresError) {
         for value in values { appendField(value) }

@@ -70,10 +70,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
-    /// True for `connectionFailed`, `connectionLost` and SQLSTATE class 08 (connection exception): cases where a new
-    /// connection, not a changed statement, may succeed.
+    /// True for `connectionFailed`, `connectionLost`, SQLSTATE class 08 (connection exception) and the shutdown codes
+    /// `57P01`–`57P03` (the server is stopping, crashed or starting): cases where a new connection, not a changed
+    /// statement, may succeed.
     public var isConnectionError: Bool {
         code == .connectionFailed || code == .connectionLost || (sqlState?.hasPrefix("08") ?? false)
+            || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }
 
     /// `<code> [SQLSTATE]: <message> (detail: ...) (hint: ...)`.

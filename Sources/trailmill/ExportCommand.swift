@@ -21,8 +21,7 @@ struct ExportCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Archive root: a local copy of the bucket (any folder above AWSLogs/).")
-    var source: String
+    @OptionGroup var input: InputOptions
 
     @Option(help: "Output directory (created when missing).")
     var out: String
@@ -36,134 +35,33 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "gzip the output files.")
     var gzip = false
 
-    @Option(name: .customLong("account"), help: "Only this account folder (repeatable).")
-    var accounts: [String] = []
-
-    @Option(name: .customLong("region"), help: "Only this region folder (repeatable).")
-    var regions: [String] = []
-
-    @Option(help: "Only events at or after this time (RFC 3339, or YYYY-MM-DD = start of that day, UTC).")
-    var since: String?
-
-    @Option(help: "Only events at or before this time (RFC 3339, or YYYY-MM-DD = end of that day, UTC).")
-    var until: String?
-
-    @Option(name: .customLong("event-name"), help: "Only this eventName (repeatable).")
-    var eventNames: [String] = []
-
-    @Option(name: .customLong("event-source"), help: "Only this eventSource, e.g. iam.amazonaws.com (repeatable).")
-    var eventSources: [String] = []
-
-    @Option(name: .customLong("user"), help: "Only events whose user name, role name, actor or ARN is this (repeatable).")
-    var users: [String] = []
-
-    @Option(name: .customLong("category"), help: "Only this eventCategory: Management, Data, Insight, NetworkActivity (repeatable).")
-    var categories: [String] = []
-
-    @Flag(help: "Only read-only events.")
-    var readOnly = false
-
-    @Flag(help: "Only events that are not read-only.")
-    var writesOnly = false
-
-    @Flag(help: "Only failed calls (errorCode or errorMessage, or a failed console login).")
-    var errorsOnly = false
-
-    @Option(help: "Parallel decoders (default: the active processor count).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Days of delivery folders read after --until, for late deliveries.")
-    var deliveryMarginDays = 1
-
-    @Option(help: "Per-file limit on decompressed bytes (gzip bomb guard).")
-    var maxUncompressedBytes: Int = 2 << 30
-
     @Option(help: "Start a new output file after this many bytes.")
     var maxFileBytes: Int = 256 << 20
 
-    @Flag(help: "Check files against CloudTrail's digest chains first: failing files are dead, unverifiable ones held.")
-    var verifyDigests = false
-
-    @Option(
-        name: .customLong("public-keys"),
-        help: "With --verify-digests: 'aws cloudtrail list-public-keys' JSON, PEM or DER (repeatable).")
-    var publicKeys: [String] = []
-
-    @Option(help: "With --verify-digests: a sidecar of digest signatures (the S3 signature metadata).")
-    var signatures: String?
-
-    @Flag(help: "With --verify-digests: deliver files whose digest is unverified or not yet written instead of holding them.")
-    var deliverUnverified = false
-
-    @Option(help: "Write the run summary as JSON to this file (atomically).")
-    var summaryJSON: String?
-
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
-
-    @Flag(help: "Log every file.")
-    var verbose = false
-
     func validate() throws {
-        if readOnly && writesOnly { throw ValidationError("Use at most one of --read-only and --writes-only.") }
-        if jobs < 1 { throw ValidationError("Please specify a '--jobs' of at least 1.") }
-        if let since, TimeArgument.parse(since, endOfDay: false) == nil {
-            throw ValidationError("--since '\(since)' is not an RFC 3339 time or a YYYY-MM-DD date.")
-        }
-        if let until, TimeArgument.parse(until, endOfDay: true) == nil {
-            throw ValidationError("--until '\(until)' is not an RFC 3339 time or a YYYY-MM-DD date.")
-        }
-        let known = Set(EventCategory.allCases.map { $0.rawValue.lowercased() })
-        for category in categories where !known.contains(category.lowercased()) {
-            throw ValidationError("--category '\(category)' is not one of Management, Data, Insight, NetworkActivity.")
-        }
-        if maxUncompressedBytes < 1 || maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
-        if !verifyDigests && (!publicKeys.isEmpty || signatures != nil || deliverUnverified) {
-            throw ValidationError("--public-keys, --signatures and --deliver-unverified go with --verify-digests.")
-        }
+        if maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
         if syslog != .none && (format == .flat || format == .raw) {
             throw ValidationError("--syslog applies to --format cef or leef, not NDJSON.")
         }
     }
 
     func run() throws {
-        let logger = LoggingSetup.bootstrap(quiet: quiet, verbose: verbose)
-        var options = ExportOptions(source: source, outputDirectory: out, outputStem: Self.outputStem())
+        let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
+        var options = ExportOptions(source: input.source, outputDirectory: out, outputStem: Self.outputStem())
+        input.apply(to: &options)
         options.format = format
         options.gzip = gzip
         options.syslog = syslog
-        options.accounts = Set(accounts)
-        options.regions = Set(regions)
-        options.jobs = jobs
-        options.deliveryMarginDays = deliveryMarginDays
-        options.maxDecompressedBytes = maxUncompressedBytes
         options.maxBytesPerOutputFile = maxFileBytes
-        options.filter.sinceMillis = since.flatMap { TimeArgument.parse($0, endOfDay: false) }
-        options.filter.untilMillis = until.flatMap { TimeArgument.parse($0, endOfDay: true) }
-        options.filter.eventNames = eventNames
-        options.filter.eventSources = eventSources
-        options.filter.users = users
-        options.filter.categories = categories
-        options.filter.readOnly = readOnly ? .readOnly : (writesOnly ? .writesOnly : .any)
-        options.filter.errorsOnly = errorsOnly
-        if verifyDigests {
-            var verification = DigestVerification()
-            verification.publicKeyPaths = publicKeys
-            verification.signaturesPath = signatures
-            verification.deliverUnverified = deliverUnverified
-            options.digestVerification = verification
-        }
 
         let summary: RunSummary
         do {
-            summary = try ExportRun(options: options, logger: logger, showProgress: !quiet).run()
+            summary = try ExportRun(options: options, logger: logger, showProgress: !input.quiet).run()
         } catch {
             StandardError.write("trailmill: \(error.message)\n")
             throw ExitCode(1)
         }
-        if let summaryJSON { try summary.write(to: summaryJSON) }
-        if !quiet { StandardError.write(summary.oneLine + "\n") }
-        if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+        try input.finish(summary)
     }
 
     /// `cloudtrail-<UTC time>-<random>`: unique per run, sortable by time.

@@ -11,7 +11,7 @@ struct TrailMill: ParsableCommand {
             Exit status: 0 = every file done or skipped, 1 = some file dead (the rest still processed) or output \
             failed, 2 = usage error.
             """,
-        subcommands: [ExportCommand.self, SynthCommand.self, ValidateCommand.self]
+        subcommands: [ExportCommand.self, LoadCommand.self, DatabaseCommand.self, SynthCommand.self, ValidateCommand.self]
     )
 
     /// Parses and runs, mapping usage errors to exit status 2 (ArgumentParser's default is 64).

@@ -99,4 +99,7 @@ public enum OutputReader {
 public enum GzipForTests {
     /// Decompresses every member of `bytes`.
     public static func decompress(_ bytes: [UInt8]) throws -> [UInt8] { try Gzip.decompress(bytes) }
+
+    /// Compresses `text` into one gzip member.
+    public static func compress(_ text: String) throws -> [UInt8] { try Gzip.compress(Array(text.utf8)) }
 }

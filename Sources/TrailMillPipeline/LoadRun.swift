@@ -1,0 +1,215 @@
+import Foundation
+public import Logging
+import TrailMillArchive
+import TrailMillDedupe
+import TrailMillEventStore
+import TrailMillPostgres
+
+/// One `trailmill load`: discovery → parallel decode/normalize/filter/COPY-encode → in-order dedupe → batched,
+/// idempotent transactions into PostgreSQL.
+///
+/// A batch is several whole files committed in one transaction together with their `loaded_files` rows, so a file
+/// is loaded and recorded, or neither. Files already recorded are skipped before decoding. A lost connection rolls
+/// the open batch back (the server does), and the batch is sent again on a new connection after a bounded
+/// exponential backoff, once `loaded_files` shows that its commit did not land.
+public struct LoadRun: Sendable {
+    /// What to do.
+    public var options: LoadOptions
+    /// Where to log.
+    public var logger: Logger
+    /// Draw a progress bar on stderr when it is a terminal.
+    public var showProgress: Bool
+
+    /// Creates a run.
+    public init(options: LoadOptions, logger: Logger, showProgress: Bool = false) {
+        self.options = options
+        self.logger = logger
+        self.showProgress = showProgress
+    }
+
+    /// A failure that stops the whole run. Everything committed before it stays committed and recorded.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// What went wrong (never a password).
+        public var message: String
+        /// 1: the run could not finish; 3: another load holds the schema's lock.
+        public var exitStatus: Int32
+        public var description: String { message }
+    }
+
+    /// The exit status for "another load into the same schema is running".
+    public static let lockBusyExitStatus: Int32 = 3
+
+    /// Runs the load and returns its summary. Per-file problems never throw: they are counted in the summary.
+    public func run() throws(Failure) -> RunSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var summary = RunSummary()
+        summary.format = "postgres"
+        summary.database = RunSummary.Database(schema: options.schema)
+
+        var session = try LoadSession.open(options: options, logger: logger)
+        defer { session.close() }
+        let runID: Int64
+        do { runID = try session.store.startRun(source: options.input.source, host: options.host) } catch {
+            throw Failure(message: "cannot record the run: \(error)", exitStatus: 1)
+        }
+        summary.database?.runID = runID
+
+        var loader = BatchLoader(session: session, runID: runID, options: options, logger: logger)
+        do throws(Failure) {
+            let files = try admittedFiles(session: session, summary: &summary)
+            try decodeAndLoad(files, loader: &loader, summary: &summary)
+        } catch {
+            session = loader.session
+            try? session.store.finishRun(runID, failed: true, exitStatus: Int(error.exitStatus), summaryJSON: "{}")
+            throw error
+        }
+        session = loader.session
+        summary.skipped.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        summary.dead.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        summary.exitStatus = summary.files.dead > 0 ? 1 : 0
+        summary.seconds = (clock.now - started) / .seconds(1)
+        do {
+            try session.store.finishRun(
+                runID, failed: false, exitStatus: summary.exitStatus, summaryJSON: Self.json(summary))
+        } catch {
+            logger.warning("could not record the run's summary", metadata: ["error": "\(error)"])
+        }
+        return summary
+    }
+
+    /// Discovery, the digest gate, then files `loaded_files` already records are skipped (or dead, when their
+    /// size changed since: CloudTrail never rewrites a log file).
+    private func admittedFiles(session: LoadSession, summary: inout RunSummary) throws(Failure) -> [TrailFile] {
+        let candidates: [TrailFile]
+        do throws(RunInputs.Failure) {
+            candidates = try RunInputs.eventFiles(options: options.input, summary: &summary, logger: logger)
+        } catch {
+            throw Failure(message: error.message, exitStatus: 1)
+        }
+        let loaded: [String: EventStore.LoadedFile]
+        do { loaded = try session.store.loadedFiles(among: candidates.map(\.relativePath)) } catch {
+            throw Failure(message: "cannot read loaded_files: \(error)", exitStatus: 1)
+        }
+        var files: [TrailFile] = []
+        for file in candidates {
+            guard let record = loaded[file.relativePath] else {
+                files.append(file)
+                continue
+            }
+            if record.size == file.size {
+                summary.files.skipped += 1
+                summary.database?.filesAlreadyLoaded += 1
+                summary.skipped.append(
+                    .init(file: file.relativePath, reason: "already loaded (run \(record.runID), \(record.loadedAt))"))
+            } else {
+                let reason = "changed since it was loaded by run \(record.runID): \(record.size) bytes then, "
+                    + "\(file.size) now (CloudTrail never rewrites a log file; not loaded again)"
+                summary.files.dead += 1
+                summary.dead.append(.init(file: file.relativePath, reason: reason))
+                logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
+            }
+        }
+        return files
+    }
+
+    private func decodeAndLoad(_ files: [TrailFile], loader: inout BatchLoader, summary: inout RunSummary) throws(Failure) {
+        var input = options.input
+        if input.outputDirectory.isEmpty { input.outputDirectory = NSTemporaryDirectory() }
+        let processor = FileProcessor(
+            encoding: .postgresRow, filter: input.filter, maxDecompressedBytes: input.maxDecompressedBytes,
+            spillThreshold: input.spillThresholdBytes, spillDirectory: input.outputDirectory)
+        let pool = WorkerPool(files: files, processor: processor, jobs: max(1, input.jobs))
+        let progress = ProgressReporter(
+            totalFiles: files.count, totalBytes: files.reduce(0) { $0 + $1.size }, enabled: showProgress)
+        var table = DedupeTable(expected: max(1 << 16, files.reduce(0) { $0 + $1.size } / 160))
+        var failure: Failure?
+        pool.start()
+        for index in files.indices {
+            let result = pool.result(at: index)
+            pool.advance()
+            let path = files[index].relativePath
+            summary.bytes.compressed += result.compressedBytes
+            summary.bytes.decompressed += result.decompressedBytes
+            switch result.status {
+            case .skipped(let reason):
+                summary.files.skipped += 1
+                summary.skipped.append(.init(file: path, reason: reason))
+                pool.recycle(result.lines)
+            case .dead(let reason):
+                summary.files.dead += 1
+                summary.dead.append(.init(file: path, reason: reason))
+                logger.warning("file is dead", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+                pool.recycle(result.lines)
+            case .done:
+                loader.add(PendingFile(file: files[index], result: result, table: &table), summary: &summary)
+                if loader.isFull {
+                    do throws(Failure) { try loader.flush(pool: pool, summary: &summary) } catch {
+                        failure = error
+                    }
+                }
+            }
+            progress.update(
+                files: index + 1, events: summary.events.read, compressedBytes: summary.bytes.compressed,
+                decompressedBytes: summary.bytes.decompressed)
+            if failure != nil { break }
+        }
+        if failure == nil {
+            do throws(Failure) { try loader.flush(pool: pool, summary: &summary) } catch { failure = error }
+        }
+        pool.waitUntilStopped()
+        progress.finish()
+        summary.dedupeKeys = table.count
+        summary.dedupeTableBytes = table.storageBytes
+        if let failure { throw failure }
+    }
+
+    static func json(_ summary: RunSummary) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(summary) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A decoded file waiting in the current batch, with the in-run deduplication already decided.
+struct PendingFile {
+    let file: TrailFile
+    let result: FileResult
+    /// Per record: send it (false = the same event was already delivered in this run).
+    var keep: [Bool]
+    var duplicatesInRun = 0
+    var conflicts = 0
+    var rowsSent = 0
+
+    /// Deduplicates `result`'s records against everything earlier in the run (path order, like `export`).
+    init(file: TrailFile, result: FileResult, table: inout DedupeTable) {
+        self.file = file
+        self.result = result
+        keep = [Bool](repeating: true, count: result.records.count)
+        for (n, entry) in result.records.enumerated() {
+            guard let key = entry.key else { continue }
+            switch table.insert(key, contentHash: entry.contentHash) {
+            case .new: continue
+            case .duplicate: duplicatesInRun += 1
+            case .conflict: conflicts += 1
+            }
+            keep[n] = false
+        }
+        rowsSent = result.records.count - duplicatesInRun - conflicts
+    }
+
+    var record: EventStore.FileRecord {
+        EventStore.FileRecord(
+            key: file.relativePath, size: file.size, contentSHA256: result.contentSHA256,
+            eventsRead: result.eventsRead, rowsSent: rowsSent, duplicatesInRun: duplicatesInRun + conflicts,
+            filtered: result.eventsFiltered, replacedCharacters: result.replaced.total)
+    }
+
+    /// The distinct UTC days of the rows this file sends.
+    var days: Set<Int> {
+        var days = Set<Int>()
+        for (n, entry) in result.records.enumerated() where keep[n] { days.insert(Int(entry.eventDay)) }
+        return days
+    }
+}

@@ -1,0 +1,60 @@
+import Logging
+import TrailMillArchive
+
+/// The first step of every run: discover the archive, list what is not an event file, and (with
+/// `--verify-digests`) drop the files the digest chains condemn or cannot vouch for.
+enum RunInputs {
+    /// The archive cannot be read, or the digest check cannot start.
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// The event files to decode, in path order. Skipped and dead files are counted and listed in `summary`.
+    static func eventFiles(
+        options: ExportOptions, summary: inout RunSummary, logger: Logger
+    ) throws(Failure) -> [TrailFile] {
+        let discovery: DiscoveryResult
+        do {
+            discovery = try ArchiveDiscovery(root: options.source, selection: options.selection).discover()
+        } catch {
+            throw Failure(message: "cannot read the archive: \(error)")
+        }
+        for file in discovery.skipped {
+            summary.skipped.append(.init(file: file.relativePath, reason: file.reason))
+        }
+        for digest in discovery.digestFiles {
+            summary.skipped.append(
+                .init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
+        }
+        summary.files.skipped = summary.skipped.count
+        logger.info(
+            "archive discovered",
+            metadata: [
+                "files.events": "\(discovery.eventFiles.count)", "files.digests": "\(discovery.digestFiles.count)",
+                "files.skipped": "\(discovery.skipped.count)",
+            ])
+
+        guard let verification = options.digestVerification else { return discovery.eventFiles }
+        // Files the digests condemn or cannot vouch for end here, without being decoded.
+        let gate: DigestGate
+        do {
+            gate = try DigestGate.make(root: options.source, selection: options.selection, verification: verification)
+        } catch {
+            throw Failure(message: error.message)
+        }
+        var admitted: [TrailFile] = []
+        for file in discovery.eventFiles {
+            switch gate.status(for: file) {
+            case nil, .done?: admitted.append(file)
+            case .skipped(let reason)?:
+                summary.files.skipped += 1
+                summary.skipped.append(.init(file: file.relativePath, reason: reason))
+            case .dead(let reason)?:
+                summary.files.dead += 1
+                summary.dead.append(.init(file: file.relativePath, reason: reason))
+                logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
+            }
+        }
+        return admitted
+    }
+}

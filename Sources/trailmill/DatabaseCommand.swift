@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import TrailMillEventStore
+import TrailMillPipeline
+
+/// `trailmill db`: the PostgreSQL schema's migrations and retention.
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Manage the PostgreSQL event store: migrate, status, prune.",
+        subcommands: [Migrate.self, Status.self, Prune.self]
+    )
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply pending migrations (Schemas/postgres/NNN_*.sql), each in its own transaction.")
+
+        @OptionGroup var target: DatabaseOptions
+
+        func run() throws {
+            let connection = try target.connect()
+            let migrator = Migrator(connection: connection, schema: target.schema)
+            do {
+                let status = try migrator.status()
+                if status.isNewer {
+                    StandardError.write("trailmill: \(status.loadBlocker ?? "schema is newer than this trailmill")\n")
+                    throw ExitCode(1)
+                }
+                let applied = try migrator.migrate()
+                if applied.isEmpty {
+                    print("schema \"\(target.schema)\" is up to date (version \(Migration.latestVersion))")
+                }
+                for migration in applied { print("applied \(migration.name)") }
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                StandardError.write("trailmill: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the schema version, partitions, loaded files and the last runs.")
+
+        @OptionGroup var target: DatabaseOptions
+
+        func run() throws {
+            let connection = try target.connect()
+            do {
+                let status = try Migrator(connection: connection, schema: target.schema).status()
+                print("schema \"\(target.schema)\": version \(status.version) of \(Migration.latestVersion)")
+                for migration in status.applied {
+                    print("  applied \(migration.name) at \(migration.appliedAt)\(migration.edited ? " (SQL edited since)" : "")")
+                }
+                for migration in status.pending { print("  pending \(migration.name)") }
+                guard status.version > 0 else { return }
+                let overview = try EventStore(connection: connection, schema: target.schema).overview()
+                let range = overview.oldestPartition.map { " (\($0) … \(overview.newestPartition ?? $0))" } ?? ""
+                print("partitions: \(overview.partitions) daily\(range)")
+                print("events: about \(overview.estimatedRows) rows (planner estimate)")
+                print("loaded files: \(overview.loadedFiles)")
+                for run in overview.lastRuns {
+                    print("run \(run.id): \(run.startedAt) \(run.status)\(run.exitStatus.map { ", exit \($0)" } ?? "")")
+                }
+                if let blocker = status.loadBlocker { print("note: \(blocker)") }
+            } catch {
+                StandardError.write("trailmill: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop daily partitions older than the window (CloudTrail's console keeps 90 days).")
+
+        @OptionGroup var target: DatabaseOptions
+
+        @Option(help: "How much history to keep: Nd days or Nw weeks, e.g. 90d.")
+        var keep: String
+
+        @Flag(help: "Print what would be dropped; change nothing.")
+        var dryRun = false
+
+        func validate() throws {
+            guard Self.days(keep) != nil else {
+                throw ValidationError("--keep '\(keep)' is not a window such as 90d or 12w.")
+            }
+        }
+
+        static func days(_ text: String) -> Int? {
+            guard let unit = text.last, let count = Int(text.dropLast()), count >= 0 else { return nil }
+            switch unit {
+            case "d": return count
+            case "w": return count * 7
+            default: return nil
+            }
+        }
+
+        func run() throws {
+            let connection = try target.connect()
+            do {
+                if let blocker = try Migrator(connection: connection, schema: target.schema).status().loadBlocker {
+                    StandardError.write("trailmill: \(blocker)\n")
+                    throw ExitCode(1)
+                }
+                let today = Int(Date().timeIntervalSince1970) / 86_400
+                let result = try EventStore(connection: connection, schema: target.schema)
+                    .prune(keepDays: Self.days(keep) ?? 90, today: today, dryRun: dryRun)
+                let verb = dryRun ? "would drop" : "dropped"
+                for name in result.droppedPartitions { print("\(verb) \(name)") }
+                print(
+                    "\(verb) \(result.droppedPartitions.count) partitions and \(result.defaultRowsDeleted) rows of "
+                        + "events_default; keeping events from \(result.keptFrom)")
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                StandardError.write("trailmill: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import TrailMillPipeline
+
+/// `trailmill load`.
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load an archive's events into PostgreSQL: idempotent, partitioned by day, duplicates dropped.",
+        discussion: """
+            Files already recorded in <schema>.loaded_files are skipped, so running the same load again inserts \
+            nothing. Exit status: 0 = every file done or skipped, 1 = some file dead or the load could not finish, \
+            2 = usage error, 3 = another load into the same schema is running.
+
+            Examples:
+              trailmill load --source /data/cloudtrail --database postgresql://trailmill@db/security --migrate
+              PGHOST=/run/postgresql trailmill load --source ./archive --since 2026-01-01 --summary-json run.json
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var target: DatabaseOptions
+
+    @Flag(help: "Apply pending schema migrations first (otherwise an unmigrated schema stops the load).")
+    var migrate = false
+
+    @Option(help: "Commit a transaction after this many bytes of rows (whole files per transaction).")
+    var batchBytes: Int = 32 << 20
+
+    @Option(help: "Reconnection attempts after a lost connection, with exponential backoff, before giving up.")
+    var retries = 5
+
+    func validate() throws {
+        if batchBytes < 1 { throw ValidationError("--batch-bytes must be positive.") }
+        if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
+    }
+
+    func run() throws {
+        let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
+        var exportOptions = ExportOptions(source: input.source, outputDirectory: "", outputStem: "")
+        input.apply(to: &exportOptions)
+        var options = LoadOptions(input: exportOptions)
+        options.conninfo = target.database
+        options.schema = target.schema
+        options.migrate = migrate
+        options.batchBytes = batchBytes
+        options.maxRetries = retries
+        options.host = ProcessInfo.processInfo.hostName
+
+        let summary: RunSummary
+        do {
+            summary = try LoadRun(options: options, logger: logger, showProgress: !input.quiet).run()
+        } catch {
+            StandardError.write("trailmill: \(error.message)\n")
+            throw ExitCode(error.exitStatus)
+        }
+        try input.finish(summary)
+    }
+}

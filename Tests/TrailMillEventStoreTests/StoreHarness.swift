@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import Testing
+import TrailMillEventStore
+import TrailMillPipeline
+import TrailMillPostgres
+import TrailMillTestSupport
+
+/// Set by `eval "$(bash .ci/postgres env)"`; without it the database suites are skipped.
+let serverAvailable = ProcessInfo.processInfo.environment["PGHOST"].map { !$0.isEmpty } ?? false
+let noServerReason: Comment =
+    "PGHOST is not set: run `bash .ci/postgres start && eval \"$(bash .ci/postgres env)\"` to test against PostgreSQL"
+
+/// A schema only one test uses (suites run in parallel), migrated on request and dropped at the end.
+final class TestSchema {
+    let name = "tm_test_\(UUID().uuidString.lowercased().prefix(12))"
+    let connection: PostgresConnection
+
+    init(migrated: Bool = true) throws {
+        connection = try PostgresConnection(conninfo: nil)
+        if migrated { try Migrator(connection: connection, schema: name).migrate() }
+    }
+
+    deinit {
+        try? connection.execute("DROP SCHEMA IF EXISTS \(PostgresConnection.quoteIdentifier(name)) CASCADE")
+    }
+
+    var quoted: String { PostgresConnection.quoteIdentifier(name) }
+
+    /// The single value of a one-row, one-column query.
+    func value(_ sql: String, _ parameters: [String?] = []) throws -> String? {
+        try connection.query(sql, parameters: parameters).first?.first ?? nil
+    }
+
+    func count(_ table: String = "events", where condition: String = "true") throws -> Int {
+        Int(try value("SELECT count(*) FROM \(quoted).\(table) WHERE \(condition)") ?? "") ?? -1
+    }
+
+    /// Options loading `source` into this schema.
+    func options(_ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }) -> LoadOptions {
+        var input = ExportOptions(source: source, outputDirectory: "", outputStem: "")
+        input.jobs = jobs
+        var options = LoadOptions(input: input)
+        options.schema = name
+        options.today = CivilDateToday.days
+        configure(&options)
+        return options
+    }
+
+    /// Loads `source` and returns the summary.
+    func load(_ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }) throws -> RunSummary {
+        try LoadRun(options: options(source, jobs: jobs, configure: configure), logger: quietLogger).run()
+    }
+}
+
+let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+
+enum CivilDateToday {
+    static var days: Int { Int(Date().timeIntervalSince1970) / 86_400 }
+}
+
+extension RunSummary {
+    /// read = written + duplicates + conflicts + filtered, and every file counted once.
+    var isBalanced: Bool {
+        events.read == events.written + events.duplicates + events.conflicts + events.filtered
+            && files.skipped == skipped.count && files.dead == dead.count
+    }
+}
+
+/// A load into any schema (for names `TestSchema` does not make).
+enum TrailMillPipelineLoad {
+    static func run(_ source: String, schema: String, migrate: Bool) throws -> RunSummary {
+        var input = ExportOptions(source: source, outputDirectory: "", outputStem: "")
+        input.jobs = 2
+        var options = LoadOptions(input: input)
+        options.schema = schema
+        options.migrate = migrate
+        return try LoadRun(options: options, logger: quietLogger).run()
+    }
+}
