@@ -76,7 +76,8 @@ let package = Package(
         .target(
             name: "TrailMillJobs",
             dependencies: [
-                "TrailMillPipeline", "TrailMillArchive", .product(name: "Yams", package: "Yams"),
+                "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -150,7 +151,8 @@ let package = Package(
         .testTarget(
             name: "TrailMillJobsTests",
             dependencies: [
-                "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", "TrailMillArchive", "TrailMillSIEM",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport"]),

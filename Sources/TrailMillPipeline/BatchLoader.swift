@@ -19,6 +19,8 @@ struct BatchLoader {
     private var partitionDays: Set<Int>?
     /// Days PostgreSQL refused a partition for (the default partition already holds rows of them).
     private var refusedDays = Set<Int>()
+    /// Batches attempted so far (for `LoadOptions.batchObserver`).
+    private var attempts = 0
 
     init(session: LoadSession, runID: Int64, options: LoadOptions, logger: Logger) {
         self.session = session
@@ -51,9 +53,13 @@ struct BatchLoader {
         while !batch.isEmpty {
             do throws(PostgresError) {
                 try ensurePartitions(for: batch, summary: &summary)
+                attempts += 1
+                let number = attempts
+                let observer = options.batchObserver
                 let inserted = try session.store.loadBatch(batch.map(\.record), runID: runID) { writer in
-                    try Self.writeRows(of: batch, to: writer)
+                    try Self.writeRows(of: batch, to: writer) { observer?(.copying(batch: number)) }
                 }
+                options.batchObserver?(.committed(batch: number))
                 for file in batch { account(file, inserted: inserted[file.file.relativePath] ?? 0, summary: &summary) }
                 summary.database?.batches += 1
                 logger.debug("batch committed", metadata: ["files": "\(batch.count)"])
@@ -174,7 +180,8 @@ struct BatchLoader {
     }
 
     /// Streams each file's kept rows into the COPY.
-    private static func writeRows(of batch: [PendingFile], to writer: CopyWriter) throws {
+    private static func writeRows(of batch: [PendingFile], to writer: CopyWriter, started: () -> Void) throws {
+        started()
         for file in batch {
             guard let lines = file.result.lines else { continue }
             var failure: PostgresError?

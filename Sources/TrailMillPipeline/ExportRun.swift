@@ -241,5 +241,12 @@ final class WorkerPool: Sendable {
     func waitUntilStopped() {
         cancel()
         group.wait()
+        // Results never consumed (the run stopped early) still hold their window slots; give them back, since
+        // libdispatch traps when a semaphore is freed below its initial value.
+        let unconsumed = results.withLock { pending in
+            defer { pending.removeAll() }
+            return pending.count
+        }
+        for _ in 0..<unconsumed { window.signal() }
     }
 }

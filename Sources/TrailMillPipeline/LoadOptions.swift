@@ -21,9 +21,20 @@ public struct LoadOptions: Sendable {
     public var today: Int?
     /// Recorded in `load_runs.host`.
     public var host = ""
+    /// Called on the loading thread as batches progress; the fault-injection tests stop the server from here.
+    public var batchObserver: (@Sendable (BatchEvent) -> Void)?
 
     /// Creates options reading `input.source`.
     public init(input: ExportOptions) {
         self.input = input
     }
+}
+
+/// A point in a batch's life, for `LoadOptions.batchObserver`.
+public enum BatchEvent: Sendable, Hashable {
+    /// The batch's COPY is open and its rows are about to be sent (batches are numbered from 1 per run; a retry
+    /// counts as a new batch).
+    case copying(batch: Int)
+    /// The batch's transaction committed.
+    case committed(batch: Int)
 }

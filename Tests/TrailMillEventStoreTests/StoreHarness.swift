@@ -48,7 +48,9 @@ final class TestSchema {
     }
 
     /// Loads `source` and returns the summary.
-    func load(_ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }) throws -> RunSummary {
+    func load(
+        _ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }
+    ) throws(LoadRun.Failure) -> RunSummary {
         try LoadRun(options: options(source, jobs: jobs, configure: configure), logger: quietLogger).run()
     }
 }

@@ -1,0 +1,63 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import TrailMillEventStore
+import TrailMillPipeline
+import TrailMillPostgres
+import TrailMillSynth
+import TrailMillTestSupport
+
+/// Two loads into the same schema never both load: the second exits with status 3, or finds everything loaded.
+@Suite(.enabled(if: serverAvailable, noServerReason))
+struct ConcurrencyTests {
+    @Test func aLoadWhileTheLockIsHeldExitsWithStatusThreeAndLoadsNothing() throws {
+        let archive = try ArchiveBuilder()
+        defer { archive.root.remove() }
+        try archive.writeLog(
+            ArchiveBuilder.logKey(account: "111122223333", region: "us-east-1", date: (2026, 1, 15)),
+            records: [ArchiveBuilder.record()])
+        let schema = try TestSchema()
+        let holder = try PostgresConnection(conninfo: nil)
+        _ = try holder.query(
+            "SELECT pg_advisory_lock(\(AdvisoryLock.classID), hashtext($1::text))", parameters: [schema.name])
+        do {
+            _ = try schema.load(archive.root.path)
+            Issue.record("loaded while another session held the lock")
+        } catch {
+            #expect(error.exitStatus == LoadRun.lockBusyExitStatus)
+            #expect(error.message.contains("another trailmill load") && error.message.contains("\(holder.backendPID)"))
+        }
+        #expect(try schema.count() == 0 && schema.count("loaded_files") == 0)
+        // The lock ends with its session: a killed load never blocks the next one.
+        _ = consume holder
+        #expect(try schema.load(archive.root.path).events.written == 1)
+    }
+
+    @Test func twoLoadsStartedTogetherLoadEveryEventExactlyOnce() throws {
+        let root = try TemporaryDirectory("synth")
+        defer { root.remove() }
+        var synth = SyntheticArchiveOptions()
+        synth.days = 2
+        synth.filesPerDay = 3
+        let manifest = try SyntheticArchive.write(to: root.path, options: synth)
+        let schema = try TestSchema()
+        let options = schema.options(root.path) { $0.batchBytes = 64 << 10 }
+        let outcomes = Mutex<[Result<RunSummary, LoadRun.Failure>]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let outcome = Result { () throws(LoadRun.Failure) in try LoadRun(options: options, logger: quietLogger).run() }
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let results = outcomes.withLock { $0 }
+        var written = 0
+        for result in results {
+            switch result {
+            case .success(let summary): written += summary.events.written
+            case .failure(let failure): #expect(failure.exitStatus == LoadRun.lockBusyExitStatus, "\(failure)")
+            }
+        }
+        #expect(written == manifest.distinctEvents)
+        #expect(try schema.count() == manifest.distinctEvents)
+        #expect(try schema.count("loaded_files") == manifest.files)
+    }
+}
