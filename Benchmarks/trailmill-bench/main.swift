@@ -23,12 +23,18 @@ struct BenchArguments {
     var events = 1_000_000
     var work = "/tmp/trailmill-bench"
     var keep = false
+    /// Where phase G loads (a libpq conninfo); nil = libpq's environment when PGHOST is set, else no phase G.
+    var database: String?
+    var postgresOnly = false
 
     static let usage = """
         usage: trailmill-bench [--events N] [--work DIR] [--keep]
           --events N   records in the synthetic archive (default 1_000_000; 4 accounts × 4 regions × 7 days × 36 files)
           --work DIR   work directory holding the archive (default /tmp/trailmill-bench); reused when it matches
           --keep       keep the export outputs
+          --database C phase G (PostgreSQL load vs plain COPY) against this libpq conninfo; default: run it when
+                       PGHOST is set (eval "$(bash .ci/postgres env)"), against libpq's environment
+          --postgres-only   skip phases B–F
         """
 
     static func parse(_ arguments: [String]) -> BenchArguments {
@@ -63,6 +69,10 @@ struct BenchArguments {
             case "--keep":
                 guard inline == nil else { fail("--keep takes no value") }
                 result.keep = true
+            case "--database":
+                result.database = value(name, inline: inline)
+            case "--postgres-only":
+                result.postgresOnly = true
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -197,7 +207,7 @@ enum Bench {
             ("E export cef → " + (shm ? "tmpfs" : "work dir"), .cef, tmpfsRoot + "/cef"),
             ("F export leef → " + (shm ? "tmpfs" : "work dir"), .leef, tmpfsRoot + "/leef"),
         ]
-        for (label, format, output) in phases {
+        for (label, format, output) in phases where !arguments.postgresOnly {
             guard let result = exportPhase(
                 label: label, archive: archive, output: output, format: format, logger: logger,
                 keep: arguments.keep)
@@ -209,6 +219,15 @@ enum Bench {
             try? FileManager.default.removeItem(atPath: diskRoot)
         } else {
             print("outputs kept under \(tmpfsRoot) and \(diskRoot)")
+        }
+
+        let pgEnvironment = ProcessInfo.processInfo.environment["PGHOST"].map { !$0.isEmpty } ?? false
+        if arguments.database != nil || pgEnvironment {
+            print("")
+            PostgresPhase.run(
+                archive: archive, work: arguments.work, conninfo: arguments.database, jobs: jobs, logger: logger)
+        } else {
+            print("G  skipped: no --database and no PGHOST")
         }
 
         print("")

@@ -21,6 +21,8 @@ struct BatchLoader {
     private var refusedDays = Set<Int>()
     /// Batches attempted so far (for `LoadOptions.batchObserver`).
     private var attempts = 0
+    /// How the next batch is sent: straight COPY until stored keys show up (see `EventStore.loadBatch`).
+    private var strategy = EventStore.LoadStrategy.direct
 
     init(session: LoadSession, runID: Int64, options: LoadOptions, logger: Logger) {
         self.session = session
@@ -56,8 +58,15 @@ struct BatchLoader {
                 attempts += 1
                 let number = attempts
                 let observer = options.batchObserver
-                let inserted = try session.store.loadBatch(batch.map(\.record), runID: runID) { writer in
-                    try Self.writeRows(of: batch, to: writer) { observer?(.copying(batch: number)) }
+                var announced = false
+                let inserted = try session.store.loadBatch(
+                    batch.map(\.record), runID: runID, strategy: &strategy
+                ) { row in
+                    if !announced {
+                        announced = true
+                        observer?(.copying(batch: number))
+                    }
+                    try Self.forEachRow(of: batch, row)
                 }
                 options.batchObserver?(.committed(batch: number))
                 for file in batch { account(file, inserted: inserted[file.file.relativePath] ?? 0, summary: &summary) }
@@ -179,15 +188,16 @@ struct BatchLoader {
         return now.tv_sec >= 0 ? now.tv_sec / 86_400 : (now.tv_sec - 86_399) / 86_400
     }
 
-    /// Streams each file's kept rows into the COPY.
-    private static func writeRows(of batch: [PendingFile], to writer: CopyWriter, started: () -> Void) throws {
-        started()
-        for file in batch {
+    /// Calls `body` with each file's kept rows, in order.
+    private static func forEachRow(
+        of batch: [PendingFile], _ body: (Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        for (index, file) in batch.enumerated() {
             guard let lines = file.result.lines else { continue }
-            var failure: PostgresError?
+            var failure: (any Error)?
             try lines.forEachLine(file.result.records) { n, line in
                 guard failure == nil, file.keep[n] else { return }
-                do throws(PostgresError) { try writer.appendEncodedRows(line, rows: 1) } catch { failure = error }
+                do { try body(index, line) } catch { failure = error }
             }
             if let failure { throw failure }
         }
