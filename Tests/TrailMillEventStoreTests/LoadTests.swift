@@ -181,3 +181,58 @@ struct LoadTests {
     }
 }
 
+
+/// `EventStore.loadBatch` on its own: every path a batch can take ends with each key stored once.
+@Suite(.enabled(if: serverAvailable, noServerReason))
+struct LoadStrategyTests {
+    /// A COPY row with the given key and file (every other column null or minimal).
+    static func row(_ time: String, _ id: String, file: String) -> [UInt8] {
+        var fields = [String](repeating: #"\N"#, count: EventColumns.names.count)
+        func set(_ name: String, _ value: String) { fields[EventColumns.names.firstIndex(of: name)!] = value }
+        set("event_time", time)
+        set("event_id", id)
+        set("recipient_account_id", "111122223333")
+        set("schema_version", "1")
+        set("outcome", "success")
+        set("source_file", file)
+        set("archive_account_id", "111122223333")
+        set("archive_region", "us-east-1")
+        set("delivery_date", "2026-01-15")
+        set("record_index", "0")
+        return Array((fields.joined(separator: "\t") + "\n").utf8)
+    }
+
+    static func record(_ key: String, rows: Int) -> EventStore.FileRecord {
+        EventStore.FileRecord(
+            key: key, size: 1, contentSHA256: "x", eventsRead: rows, rowsSent: rows, duplicatesInRun: 0, filtered: 0,
+            replacedCharacters: 0)
+    }
+
+    @Test func directThenCheckedThenStagingPathsEachStoreAKeyOnce() throws {
+        let schema = try TestSchema()
+        let store = EventStore(connection: schema.connection, schema: schema.name)
+        try store.prepareStaging()
+        _ = try store.createPartition(day: 20_468)  // 2026-01-15
+        let runID = try store.startRun(source: "test", host: "test")
+        func load(_ file: String, _ rows: [[UInt8]], _ strategy: inout EventStore.LoadStrategy) throws -> Int {
+            let inserted = try store.loadBatch([Self.record(file, rows: rows.count)], runID: runID, strategy: &strategy) {
+                body in
+                for row in rows { try row.withUnsafeBytes { try body(0, $0) } }
+            }
+            return inserted[file] ?? 0
+        }
+        var strategy = EventStore.LoadStrategy.direct
+        let a = Self.row("2026-01-15T10:00:00.000Z", "a", file: "f1")
+        let b = Self.row("2026-01-15T10:00:00.000Z", "b", file: "f2")
+        #expect(try load("f1", [a], &strategy) == 1 && strategy == .direct)
+        // A stored key: the direct COPY fails, the key check drops the stored row and sends the new one.
+        #expect(try load("f2", [a, b], &strategy) == 1 && strategy == .checkKeys)
+        // The same key twice within one batch (in-run deduplication normally prevents it): the checked COPY
+        // collides too, and the staging path stores it once.
+        let c = Self.row("2026-01-15T11:00:00.000Z", "c", file: "f3")
+        #expect(try load("f3", [c, c], &strategy) == 1)
+        #expect(strategy == .direct)  // the check found no stored key
+        #expect(try schema.count() == 3)
+        #expect(try schema.value("SELECT string_agg(source_key || ':' || events_inserted || '/' || duplicates, ',' ORDER BY source_key) FROM \(schema.quoted).loaded_files") == "f1:1/0,f2:1/1,f3:1/1")
+    }
+}
