@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "TrailMillJobs",
             dependencies: [
-                "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize",
+                "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,10 +152,12 @@ let package = Package(
             name: "TrailMillJobsTests",
             dependencies: [
                 "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", "TrailMillArchive", "TrailMillSIEM",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport"]),
+        .testTarget(
+            name: "TrailMillCLITests", dependencies: ["TrailMillTestSupport", "TrailMillJobs", "TrailMillPostgres"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,6 @@
+import Synchronization
 public import TrailMillArchive
+public import TrailMillDedupe
 public import TrailMillSIEM
 import TrailMillNormalize
 
@@ -57,6 +59,24 @@ public struct ExportOptions: Sendable {
     /// File name stem for outputs; files are `<stem>-00001.ndjson[.gz]` and so on.
     public var outputStem: String
 
+    // MARK: Used by the job runner (`trailmill run`)
+
+    /// Read exactly these files, in this order, instead of discovering the archive (the digest gate still
+    /// applies). Discovery's non-event files are then not listed in the summary: the caller listed the archive.
+    public var files: [TrailFile]?
+    /// The archive selection to use instead of the one derived from `filter`'s time range (a job's delivery
+    /// dates); also what the digest gate reads digests for.
+    public var archiveSelection: ArchiveSelection?
+    /// Event keys delivered by earlier runs: events with one of these keys are dropped as duplicates.
+    public var alreadyDelivered: Set<EventKey> = []
+    /// Collect the key and event time of every event written (``ExportRun/Outcome/delivered``).
+    public var collectDeliveredKeys = false
+    /// Checked before each file: once cancelled, the run takes no new file, finishes the output of the files
+    /// already consumed and returns (``ExportRun/Outcome/interrupted``).
+    public var cancellation: RunCancellation?
+    /// Called on the sequencing thread at points of the run (fault-injection tests).
+    public var observer: (@Sendable (ExportEvent) -> Void)?
+
     /// Creates options.
     public init(source: String, outputDirectory: String, outputStem: String) {
         self.source = source
@@ -64,8 +84,9 @@ public struct ExportOptions: Sendable {
         self.outputStem = outputStem
     }
 
-    /// The archive selection implied by these options.
+    /// The archive selection implied by these options (`archiveSelection` when set).
     public var selection: ArchiveSelection {
+        if let archiveSelection { return archiveSelection }
         var dates: ClosedRange<CivilDate>?
         if filter.sinceMillis != nil || filter.untilMillis != nil {
             let low = filter.sinceMillis.map { TimeArgument.date(ofMillis: $0).adding(days: -1) }
@@ -76,6 +97,28 @@ public struct ExportOptions: Sendable {
         }
         return ArchiveSelection(accounts: accounts, regions: regions, deliveryDates: dates)
     }
+}
+
+/// A stop request shared between a signal handler and a run: set once, checked between files.
+public final class RunCancellation: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// Creates a token that is not cancelled.
+    public init() {}
+
+    /// Asks the runs holding this token to stop after the file in hand.
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+
+    /// Whether ``cancel()`` was called.
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// A point in an export's life, for ``ExportOptions/observer``.
+public enum ExportEvent: Sendable, Hashable {
+    /// The sequencer consumed file `index` (0-based) of the run's list and wrote its lines.
+    case fileConsumed(index: Int)
+    /// The first output line of the run was handed to the writer (the output is not finished yet).
+    case firstLineWritten
 }
 
 /// Parsing `--since` / `--until` values.

@@ -3,7 +3,7 @@ public import Logging
 import Synchronization
 import TrailMillArchive
 import TrailMillDecoding
-import TrailMillDedupe
+public import TrailMillDedupe
 import TrailMillSinks
 
 /// One `trailmill export`: discovery → parallel decode/normalize/filter/encode → in-order dedupe → NDJSON files.
@@ -33,8 +33,46 @@ public struct ExportRun: Sendable {
         public var description: String { message }
     }
 
+    /// What a run did, beyond its summary (for the job runner).
+    public struct Outcome: Sendable {
+        /// The run's account.
+        public var summary: RunSummary
+        /// Files decoded and consumed, in order (done, skipped or dead by their content); files the run did not
+        /// reach (after a cancellation) or that the digest gate held back are not in it.
+        public var consumed: [String] = []
+        /// Key and event day (midnight UTC, ms) of every event written, when `collectDeliveredKeys` is set.
+        public var delivered: [DeliveredEvent] = []
+        /// The run stopped early because its ``ExportOptions/cancellation`` was set.
+        public var interrupted = false
+        /// The output files, in order.
+        public var published: [PublishedOutput] = []
+    }
+
+    /// An event an export wrote: its dedupe key and the UTC day of its event time (as midnight, ms).
+    public struct DeliveredEvent: Sendable, Hashable {
+        /// The dedupe key.
+        public var key: EventKey
+        /// Midnight UTC of the event's day, in ms since 1970.
+        public var eventDayMillis: Int64
+    }
+
+    /// A published output file.
+    public struct PublishedOutput: Sendable, Hashable {
+        /// Absolute path.
+        public var path: String
+        /// Lines (events) in it.
+        public var events: Int
+        /// Uncompressed bytes of content.
+        public var bytes: Int
+    }
+
     /// Runs the export and returns its summary. Per-file problems never throw: they are counted in the summary.
     public func run() throws(Failure) -> RunSummary {
+        try execute().summary
+    }
+
+    /// Runs the export and returns what it did. Per-file problems never throw: they are counted in the summary.
+    public func execute() throws(Failure) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = RunSummary()
@@ -65,9 +103,18 @@ public struct ExportRun: Sendable {
         // CloudTrail files hold roughly one event per 150–200 compressed bytes; the table grows if this is short.
         var table = DedupeTable(expected: max(1 << 16, files.reduce(0) { $0 + $1.size } / 160))
         var sinkFailure: SinkError?
+        var outcome = Outcome(summary: RunSummary())
+        var collector = DeliveryCollector(
+            alreadyDelivered: options.alreadyDelivered, collect: options.collectDeliveredKeys,
+            observer: options.observer)
 
         pool.start()
         for index in files.indices {
+            if options.cancellation?.isCancelled == true {
+                outcome.interrupted = true
+                logger.info("stopping: no new files", metadata: ["files.consumed": "\(index)"])
+                break
+            }
             let result = pool.result(at: index)
             let path = files[index].relativePath
             summary.bytes.compressed += result.compressedBytes
@@ -86,11 +133,14 @@ public struct ExportRun: Sendable {
                 summary.events.read += result.eventsRead
                 summary.events.filtered += result.eventsFiltered
                 if sinkFailure == nil {
-                    sinkFailure = deliver(result, from: path, table: &table, writer: writer, summary: &summary)
+                    sinkFailure = deliver(
+                        result, from: path, table: &table, collector: &collector, writer: writer, summary: &summary)
                     if sinkFailure != nil { pool.cancel() }
                 }
             }
             pool.release(result.lines)
+            outcome.consumed.append(path)
+            options.observer?(.fileConsumed(index: index))
             progress.update(
                 files: index + 1, events: summary.events.read, compressedBytes: summary.bytes.compressed,
                 decompressedBytes: summary.bytes.decompressed)
@@ -105,6 +155,7 @@ public struct ExportRun: Sendable {
         do {
             for file in try writer.finish() {
                 summary.outputs.append(.init(path: file.path, events: file.lines, bytes: file.bytes))
+                outcome.published.append(.init(path: file.path, events: file.lines, bytes: file.bytes))
             }
         } catch {
             throw Failure(message: "cannot write output: \(error)")
@@ -115,14 +166,17 @@ public struct ExportRun: Sendable {
         summary.dedupeTableBytes = table.storageBytes
         summary.exitStatus = summary.files.dead > 0 ? 1 : 0
         summary.seconds = (clock.now - started) / .seconds(1)
-        return summary
+        if outcome.interrupted { summary.interrupted = true }
+        outcome.summary = summary
+        outcome.delivered = collector.delivered
+        return outcome
     }
 
     /// Deduplicates one file's records against everything delivered so far and writes the new ones.
     /// Returns the output failure that must stop the run, if any.
     private func deliver(
-        _ result: FileResult, from path: String, table: inout DedupeTable, writer: RotatingFileWriter,
-        summary: inout RunSummary
+        _ result: FileResult, from path: String, table: inout DedupeTable, collector: inout DeliveryCollector,
+        writer: RotatingFileWriter, summary: inout RunSummary
     ) -> SinkError? {
         guard let batch = result.lines else { return nil }
         var sinkFailure: SinkError?
@@ -131,6 +185,10 @@ public struct ExportRun: Sendable {
                 guard sinkFailure == nil else { return }
                 let entry = result.records[recordNumber]
                 if let key = entry.key {
+                    if collector.wasDeliveredBefore(key) {
+                        summary.events.duplicates += 1
+                        return
+                    }
                     switch table.insert(key, contentHash: entry.contentHash) {
                     case .new: break
                     case .duplicate:
@@ -152,12 +210,46 @@ public struct ExportRun: Sendable {
                 }
                 summary.events.written += 1
                 summary.bytes.written += line.count
+                collector.wrote(entry)
             }
         } catch {
             return SinkError(path: path, operation: "read back spilled lines", message: error.description)
         }
         batch.reset()
         return sinkFailure
+    }
+}
+
+/// Cross-run dedupe and delivery bookkeeping for the job runner; does nothing for a plain `trailmill export`.
+private struct DeliveryCollector {
+    let alreadyDelivered: Set<EventKey>
+    let collect: Bool
+    let observer: (@Sendable (ExportEvent) -> Void)?
+    var delivered: [ExportRun.DeliveredEvent] = []
+    private var announced = false
+
+    init(alreadyDelivered: Set<EventKey>, collect: Bool, observer: (@Sendable (ExportEvent) -> Void)?) {
+        self.alreadyDelivered = alreadyDelivered
+        self.collect = collect
+        self.observer = observer
+    }
+
+    /// Whether an earlier run delivered `key`.
+    @inline(__always)
+    func wasDeliveredBefore(_ key: EventKey) -> Bool {
+        !alreadyDelivered.isEmpty && alreadyDelivered.contains(key)
+    }
+
+    /// Notes a written event.
+    @inline(__always)
+    mutating func wrote(_ entry: RecordEntry) {
+        if collect, let key = entry.key {
+            delivered.append(.init(key: key, eventDayMillis: Int64(entry.eventDay) * 86_400_000))
+        }
+        if !announced, let observer {
+            announced = true
+            observer(.firstLineWritten)
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import TrailMillArchive
+public import TrailMillArchive
 import TrailMillDedupe
 import TrailMillEventStore
 import TrailMillPostgres
@@ -43,8 +43,26 @@ public struct LoadRun: Sendable {
     /// The exit status for "another load into the same schema is running".
     public static let lockBusyExitStatus: Int32 = 3
 
+    /// What a load did, beyond its summary (for the job runner).
+    public struct Outcome: Sendable {
+        /// The run's account.
+        public var summary: RunSummary
+        /// Files committed by this run (with their `loaded_files` rows), in order.
+        public var loaded: [String] = []
+        /// Files `loaded_files` already recorded with the same size.
+        public var alreadyLoaded: [String] = []
+        /// The run stopped early because its `input.cancellation` was set (the pending batch was committed).
+        public var interrupted = false
+    }
+
     /// Runs the load and returns its summary. Per-file problems never throw: they are counted in the summary.
     public func run() throws(Failure) -> RunSummary {
+        try execute().summary
+    }
+
+    /// Runs the load and returns what it did. Per-file problems never throw: they are counted in the summary.
+    public func execute() throws(Failure) -> Outcome {
+        var outcome = Outcome(summary: RunSummary())
         let clock = ContinuousClock()
         let started = clock.now
         var summary = RunSummary()
@@ -61,8 +79,8 @@ public struct LoadRun: Sendable {
 
         var loader = BatchLoader(session: session, runID: runID, options: options, logger: logger)
         do throws(Failure) {
-            let files = try admittedFiles(session: session, summary: &summary)
-            try decodeAndLoad(files, loader: &loader, summary: &summary)
+            let files = try admittedFiles(session: session, summary: &summary, outcome: &outcome)
+            try decodeAndLoad(files, loader: &loader, summary: &summary, outcome: &outcome)
         } catch {
             session = loader.session
             try? session.store.finishRun(runID, failed: true, exitStatus: Int(error.exitStatus), summaryJSON: "{}")
@@ -73,18 +91,22 @@ public struct LoadRun: Sendable {
         summary.dead.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
         summary.exitStatus = summary.files.dead > 0 ? 1 : 0
         summary.seconds = (clock.now - started) / .seconds(1)
+        if outcome.interrupted { summary.interrupted = true }
         do {
             try session.store.finishRun(
                 runID, failed: false, exitStatus: summary.exitStatus, summaryJSON: Self.json(summary))
         } catch {
             logger.warning("could not record the run's summary", metadata: ["error": "\(error)"])
         }
-        return summary
+        outcome.summary = summary
+        return outcome
     }
 
     /// Discovery, the digest gate, then files `loaded_files` already records are skipped (or dead, when their
     /// size changed since: CloudTrail never rewrites a log file).
-    private func admittedFiles(session: LoadSession, summary: inout RunSummary) throws(Failure) -> [TrailFile] {
+    private func admittedFiles(
+        session: LoadSession, summary: inout RunSummary, outcome: inout Outcome
+    ) throws(Failure) -> [TrailFile] {
         let candidates: [TrailFile]
         do throws(RunInputs.Failure) {
             candidates = try RunInputs.eventFiles(options: options.input, summary: &summary, logger: logger)
@@ -102,6 +124,7 @@ public struct LoadRun: Sendable {
                 continue
             }
             if record.size == file.size {
+                outcome.alreadyLoaded.append(file.relativePath)
                 summary.files.skipped += 1
                 summary.database?.filesAlreadyLoaded += 1
                 summary.skipped.append(
@@ -117,7 +140,9 @@ public struct LoadRun: Sendable {
         return files
     }
 
-    private func decodeAndLoad(_ files: [TrailFile], loader: inout BatchLoader, summary: inout RunSummary) throws(Failure) {
+    private func decodeAndLoad(
+        _ files: [TrailFile], loader: inout BatchLoader, summary: inout RunSummary, outcome: inout Outcome
+    ) throws(Failure) {
         var input = options.input
         if input.outputDirectory.isEmpty { input.outputDirectory = NSTemporaryDirectory() }
         let processor = FileProcessor(
@@ -132,8 +157,15 @@ public struct LoadRun: Sendable {
         // Let workers decode the next batch while the server takes the current one (the export's window of
         // 2 × jobs files would leave them idle for most of a COPY).
         for _ in 0..<Self.filesDecodedAhead { pool.advance() }
+        var consumed = 0
         for index in files.indices {
+            if options.input.cancellation?.isCancelled == true {
+                outcome.interrupted = true
+                logger.info("stopping: no new files; committing the pending batch", metadata: ["files.consumed": "\(index)"])
+                break
+            }
             let result = pool.result(at: index)
+            consumed = index + 1
             pool.advance()
             let path = files[index].relativePath
             summary.bytes.compressed += result.compressedBytes
@@ -169,6 +201,50 @@ public struct LoadRun: Sendable {
         summary.dedupeKeys = table.count
         summary.dedupeTableBytes = table.storageBytes
         if let failure { throw failure }
+        // Everything consumed was committed (or is listed as dead or skipped).
+        let notLoaded = Set(summary.dead.map(\.file)).union(summary.skipped.map(\.file))
+        outcome.loaded = files.prefix(consumed).map(\.relativePath).filter { !notLoaded.contains($0) }
+    }
+
+    /// What a load of `files` would find, asked read-only (`trailmill run --dry-run`): nothing is created,
+    /// migrated or locked.
+    public static func plan(options: LoadOptions, files: [TrailFile]) throws(Failure) -> Plan {
+        do {
+            let connection = try PostgresConnection(conninfo: options.conninfo)
+            try connection.execute("SET default_transaction_read_only = on")
+            let status = try Migrator(connection: connection, schema: options.schema).status()
+            var plan = Plan(schemaVersion: status.version, pendingMigrations: status.pending.count)
+            guard status.version > 0 else {
+                plan.notLoaded = files.count
+                return plan
+            }
+            let loaded = try EventStore(connection: connection, schema: options.schema)
+                .loadedFiles(among: files.map(\.relativePath))
+            for file in files {
+                switch loaded[file.relativePath] {
+                case nil: plan.notLoaded += 1
+                case let record? where record.size == file.size: plan.alreadyLoaded += 1
+                case _?: plan.changed += 1
+                }
+            }
+            return plan
+        } catch {
+            throw Failure(message: "cannot read schema \"\(options.schema)\": \(error)", exitStatus: 1)
+        }
+    }
+
+    /// How many of a load's files are in `loaded_files` (see ``plan(options:files:)``).
+    public struct Plan: Sendable, Hashable {
+        /// The schema's migration version; 0 = not created yet.
+        public var schemaVersion: Int
+        /// Migrations not yet applied.
+        public var pendingMigrations: Int
+        /// Files `loaded_files` does not record: a load would read them.
+        public var notLoaded = 0
+        /// Files recorded with the same size: a load would skip them.
+        public var alreadyLoaded = 0
+        /// Files recorded with another size: a load would report them dead.
+        public var changed = 0
     }
 
     static func json(_ summary: RunSummary) -> String {

@@ -13,6 +13,7 @@ enum RunInputs {
     static func eventFiles(
         options: ExportOptions, summary: inout RunSummary, logger: Logger
     ) throws(Failure) -> [TrailFile] {
+        if let files = options.files { return try gated(files, options: options, summary: &summary, logger: logger) }
         let discovery: DiscoveryResult
         do {
             discovery = try ArchiveDiscovery(root: options.source, selection: options.selection).discover()
@@ -34,7 +35,14 @@ enum RunInputs {
                 "files.skipped": "\(discovery.skipped.count)",
             ])
 
-        guard let verification = options.digestVerification else { return discovery.eventFiles }
+        return try gated(discovery.eventFiles, options: options, summary: &summary, logger: logger)
+    }
+
+    /// `files` minus those the digest gate condemns or holds (when `--verify-digests` is on).
+    private static func gated(
+        _ files: [TrailFile], options: ExportOptions, summary: inout RunSummary, logger: Logger
+    ) throws(Failure) -> [TrailFile] {
+        guard let verification = options.digestVerification else { return files }
         // Files the digests condemn or cannot vouch for end here, without being decoded.
         let gate: DigestGate
         do {
@@ -43,7 +51,7 @@ enum RunInputs {
             throw Failure(message: error.message)
         }
         var admitted: [TrailFile] = []
-        for file in discovery.eventFiles {
+        for file in files {
             switch gate.status(for: file) {
             case nil, .done?: admitted.append(file)
             case .skipped(let reason)?:

@@ -8,6 +8,9 @@ public struct RunSummary: Codable, Sendable {
         public var done = 0
         public var skipped = 0
         public var dead = 0
+
+        /// Zero counts.
+        public init() {}
     }
 
     /// Event counts. `read` = `written` + `duplicates` + `conflicts` + `filtered`.
@@ -17,6 +20,9 @@ public struct RunSummary: Codable, Sendable {
         public var duplicates = 0
         public var conflicts = 0
         public var filtered = 0
+
+        /// Zero counts.
+        public init() {}
     }
 
     /// Byte counts.
@@ -35,6 +41,12 @@ public struct RunSummary: Codable, Sendable {
         public var file: String
         /// Why.
         public var reason: String
+
+        /// Creates a value.
+        public init(file: String, reason: String) {
+            self.file = file
+            self.reason = reason
+        }
     }
 
     /// An output file.
@@ -94,9 +106,11 @@ public struct RunSummary: Codable, Sendable {
     public var schemaVersion = 1
     /// 0 = no file dead, 1 = some file dead (or the run failed).
     public var exitStatus = 0
+    /// Set when the run stopped early on a cancellation (SIGINT/SIGTERM in `trailmill run`); absent otherwise.
+    public var interrupted: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case files, events, bytes, skipped, dead, outputs, seconds, format, database
+        case files, events, bytes, skipped, dead, outputs, seconds, format, database, interrupted
         case dedupeKeys = "dedupe_keys", dedupeTableBytes = "dedupe_table_bytes", schemaVersion = "schema_version"
         case exitStatus = "exit_status"
     }
@@ -110,6 +124,43 @@ public struct RunSummary: Codable, Sendable {
         return "files: \(files.done) done, \(files.skipped) skipped, \(files.dead) dead; events: \(events.read) read, "
             + "\(events.written) written, \(events.duplicates) duplicates, \(events.conflicts) conflicts, "
             + "\(events.filtered) filtered; \(String(format: "%.2f", seconds)) s (\(rate) events/s)"
+    }
+
+    /// Adds `other`'s counts and lists to this summary (a job run publishes in several batches).
+    public mutating func merge(_ other: RunSummary) {
+        files.done += other.files.done
+        files.skipped += other.files.skipped
+        files.dead += other.files.dead
+        events.read += other.events.read
+        events.written += other.events.written
+        events.duplicates += other.events.duplicates
+        events.conflicts += other.events.conflicts
+        events.filtered += other.events.filtered
+        bytes.compressed += other.bytes.compressed
+        bytes.decompressed += other.bytes.decompressed
+        bytes.written += other.bytes.written
+        skipped += other.skipped
+        dead += other.dead
+        outputs += other.outputs
+        if var mine = database, let theirs = other.database {
+            mine.filesAlreadyLoaded += theirs.filesAlreadyLoaded
+            mine.duplicatesInDatabase += theirs.duplicatesInDatabase
+            mine.batches += theirs.batches
+            mine.partitionsCreated += theirs.partitionsCreated
+            mine.reconnects += theirs.reconnects
+            mine.replacedNUL += theirs.replacedNUL
+            mine.replacedLoneSurrogates += theirs.replacedLoneSurrogates
+            mine.hugeNumbersAsStrings += theirs.hugeNumbersAsStrings
+            database = mine
+        } else if database == nil {
+            database = other.database
+        }
+        seconds += other.seconds
+        dedupeKeys = max(dedupeKeys, other.dedupeKeys)
+        dedupeTableBytes = max(dedupeTableBytes, other.dedupeTableBytes)
+        if format.isEmpty { format = other.format }
+        exitStatus = max(exitStatus, other.exitStatus)
+        if other.interrupted == true { interrupted = true }
     }
 
     /// Writes the summary as JSON to `path` atomically (temporary file, then rename).

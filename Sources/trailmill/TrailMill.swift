@@ -9,9 +9,14 @@ struct TrailMill: ParsableCommand {
         abstract: "Turn AWS CloudTrail log archives into deduplicated, flat, SIEM-ready data.",
         discussion: """
             Exit status: 0 = every file done or skipped, 1 = some file dead (the rest still processed) or output \
-            failed, 2 = usage error.
+            failed, 2 = usage error (or a bad job file), 3 = already running (trailmill run: the job's lock is held; \
+            trailmill load/run: another load holds the schema's lock), 4 = stopped by SIGINT/SIGTERM (trailmill run; \
+            the state is consistent and the next run resumes).
             """,
-        subcommands: [ExportCommand.self, LoadCommand.self, DatabaseCommand.self, SynthCommand.self, ValidateCommand.self]
+        subcommands: [
+            ExportCommand.self, LoadCommand.self, RunCommand.self, StatusCommand.self, DatabaseCommand.self,
+            SynthCommand.self, ValidateCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping usage errors to exit status 2 (ArgumentParser's default is 64).
