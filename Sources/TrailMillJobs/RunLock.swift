@@ -10,7 +10,7 @@ import Darwin
 /// ``release()`` or deinit, or until the process ends. The kernel drops the lock when the process dies, so a
 /// killed run never blocks the next. The holder writes its pid into the file for the "already running" message.
 ///
-/// The only type in this module that calls the C library directly.
+/// Keeps the lock file interop in one small type.
 public final class RunLock: Sendable {
     /// The lock file.
     public let path: String
