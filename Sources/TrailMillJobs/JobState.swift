@@ -56,7 +56,7 @@ public final class JobState: Sendable {
         configuration.readonly = true
         let queue: DatabaseQueue
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try openQueue(readOnly: path, configuration: configuration)
             let migrator = StateSchema.migrator
             guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
                 throw JobStateError(
@@ -69,6 +69,28 @@ public final class JobState: Sendable {
             throw JobStateError(path: path, operation: "open", cause: error)
         }
         return JobState(path: path, queue: queue)
+    }
+
+    /// A read-only queue that leaves no trace. Opening a WAL database read-only makes SQLite create the `-wal` and
+    /// `-shm` files when they are absent, which a dry run must not do. They are absent only when no writer has the
+    /// state open, and then the file is opened as `immutable` (no locks, no sidecars). That needs URI filenames
+    /// (Debian's SQLite has them on); without them, the plain read-only open is the fallback.
+    private static func openQueue(readOnly path: String, configuration: Configuration) throws -> DatabaseQueue {
+        if !FileManager.default.fileExists(atPath: path + "-wal") {
+            var encoded = ""
+            for byte in path.utf8 {
+                switch byte {
+                case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: " "), 0..<0x20, 0x7F...:
+                    encoded += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+                default:
+                    encoded.unicodeScalars.append(Unicode.Scalar(byte))
+                }
+            }
+            if let queue = try? DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration) {
+                return queue
+            }
+        }
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     private init(path: String, queue: DatabaseQueue) {

@@ -67,14 +67,12 @@ enum JobCLI {
         return count
     }
 
-    /// Every entry under `directory`, recursively, with sizes (what a "nothing changed" check compares).
-    /// SQLite's WAL sidecars (`-wal`, `-shm`) are left out: a read-only open of a WAL database may create them
-    /// (empty of changes); the state file itself is compared byte for byte by the tests.
+    /// Every entry under `directory`, recursively, with sizes (what a "nothing changed" check compares),
+    /// SQLite's `-wal` and `-shm` sidecars included: a dry run opens the state without creating them.
     static func snapshot(_ directory: String) -> [String: Int] {
         var result: [String: Int] = [:]
         guard let walker = FileManager.default.enumerator(atPath: directory) else { return result }
         while let entry = walker.nextObject() as? String {
-            if entry.hasSuffix("-wal") || entry.hasSuffix("-shm") { continue }
             let size = try? FileManager.default.attributesOfItem(atPath: directory + "/" + entry)[.size] as? Int
             result[entry] = size ?? -1
         }
