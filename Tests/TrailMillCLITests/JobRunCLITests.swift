@@ -127,6 +127,26 @@ import Glibc
         try fixture.expectExactlyOnce()
     }
 
+    @Test func twoRunsStartedTogetherOneExitsThreeAndEveryEventLandsOnce() throws {
+        let fixture = try FileJob(jobs: 1, archive: (2, 2, 2, 8, 300))
+        defer { fixture.work.remove() }
+        let first = try RunningCLI(["run", fixture.job, "--quiet"])
+        // The second starts while the first is writing, as cron would fire during a long run.
+        let staging = fixture.ndjson + "/.trailmill-staging"
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline && first.process.isRunning
+            && !(FileManager.default.enumerator(atPath: staging)?.allObjects.isEmpty == false)
+        {
+            usleep(2_000)
+        }
+        let second = try CLIRunner.run(["run", fixture.job, "--quiet"])
+        let (status, stderr) = first.wait()
+        #expect(status == 0, "\(stderr)")
+        #expect(second.status == 3, "\(second.stderr)")
+        #expect(second.stderr.contains("already running"), "\(second.stderr)")
+        try fixture.expectExactlyOnce()
+    }
+
     @Test func aDryRunChangesNothing() throws {
         let fixture = try FileJob()
         defer { fixture.work.remove() }
