@@ -121,9 +121,17 @@ public struct RunSummary: Codable, Sendable {
     /// One line for humans.
     public var oneLine: String {
         let rate = seconds > 0 ? Int(Double(events.read) / seconds) : 0
-        return "files: \(files.done) done, \(files.skipped) skipped, \(files.dead) dead; events: \(events.read) read, "
+        var line = "files: \(files.done) done, \(files.skipped) skipped, \(files.dead) dead; events: \(events.read) read, "
             + "\(events.written) written, \(events.duplicates) duplicates, \(events.conflicts) conflicts, "
             + "\(events.filtered) filtered; \(String(format: "%.2f", seconds)) s (\(rate) events/s)"
+        if let database {
+            line += "; PostgreSQL \"\(database.schema)\" run \(database.runID): \(database.filesAlreadyLoaded) files "
+                + "already loaded, \(database.duplicatesInDatabase) events already stored"
+            if database.reconnects > 0 { line += ", \(database.reconnects) reconnects" }
+            let replaced = database.replacedNUL + database.replacedLoneSurrogates + database.hugeNumbersAsStrings
+            if replaced > 0 { line += ", \(replaced) values stored per the U+FFFD policy" }
+        }
+        return line
     }
 
     /// Adds `other`'s counts and lists to this summary (a job run publishes in several batches).
