@@ -121,7 +121,9 @@ extension JobRunner {
             let key = file.relativePath
             if dead[key] != nil || skipped[key] != nil { result.notDone.insert(key); continue }
             if consumedEverywhere.contains(key) {
-                done.append(FileIdentity(key: key, size: file.size))
+                // The state keys a file by path, size and content: the hash is read back here (the file was just
+                // decoded, so this comes from the page cache).
+                done.append(FileIdentity(key: key, size: file.size, sha256: ContentHash.sha256(path: file.absolutePath)))
             } else {
                 result.notDone.insert(key)
                 summary.files.notReached += 1
