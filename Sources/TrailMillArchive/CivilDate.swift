@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A calendar date in UTC (proleptic Gregorian), as used in CloudTrail's `YYYY/MM/DD` folders.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Four-digit year.
@@ -31,6 +37,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.year = yoe + era * 400 + (month <= 2 ? 1 : 0)
         self.month = month
         self.day = day
+    }
+
+    /// The current date in UTC, from the system clock.
+    public static func today() -> CivilDate {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let seconds = Int(now.tv_sec)
+        return CivilDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     }
 
     /// Days since 1970-01-01 (negative before).

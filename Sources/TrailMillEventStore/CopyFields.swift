@@ -1,4 +1,5 @@
 import TrailMillDecoding
+import TrailMillPostgres
 
 /// What PostgreSQL cannot store and a row therefore holds in another form, counted per file for the run summary.
 ///
@@ -34,36 +35,13 @@ public struct ReplacedCharacters: Sendable, Hashable {
 enum CopyFields {
     static let replacement: StaticString = "\u{FFFD}"
 
-    /// Appends raw UTF-8 with COPY escaping: backslash, TAB, LF, CR, BS, FF and VT become two-byte escapes and
-    /// U+0000 becomes U+FFFD.
+    /// Appends raw UTF-8 with COPY escaping (`CopyText`'s rules: backslash, TAB, LF, CR, BS, FF and VT become
+    /// two-byte escapes and U+0000 becomes U+FFFD). Off the hot path: provenance once per file, and the rare
+    /// control character a `\u` escape decodes to.
     static func appendEscaped(_ utf8: UnsafeRawBufferPointer, to out: OutputBuffer, replaced: inout ReplacedCharacters) {
-        var runStart = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            if byte > 0x0D && byte != 0x5C { continue }
-            let escape: UInt8
-            switch byte {
-            case 0x5C: escape = 0x5C
-            case 0x09: escape = UInt8(ascii: "t")
-            case 0x0A: escape = UInt8(ascii: "n")
-            case 0x0D: escape = UInt8(ascii: "r")
-            case 0x08: escape = UInt8(ascii: "b")
-            case 0x0C: escape = UInt8(ascii: "f")
-            case 0x0B: escape = UInt8(ascii: "v")
-            case 0x00: escape = 0
-            default: continue
-            }
-            out.append(UnsafeRawBufferPointer(rebasing: utf8[runStart..<index]))
-            if escape == 0 {
-                out.append(replacement)
-                replaced.nul += 1
-            } else {
-                out.append(0x5C)
-                out.append(escape)
-            }
-            runStart = index + 1
-        }
-        out.append(UnsafeRawBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        var escaped: [UInt8] = []
+        replaced.nul += CopyText.append(utf8, to: &escaped)
+        out.append(escaped)
     }
 
     /// Appends a text column's value from a scanned JSON slice: a string's decoded content, or a number's or

@@ -177,12 +177,12 @@ public enum EventRowEncoder {
         json(e.userIdentity)
         // Provenance
         out.append(file.provenance)
-        appendInt(e.recordIndex, to: out)
+        JSONOutput.appendInt(e.recordIndex, to: out)
         tab()
-        let derived = e.derived.columnNames + (surrogate != nil ? ["event_id"] : [])
-        if derived.isEmpty {
+        if e.derived.isEmpty && surrogate == nil {
             null()
         } else {
+            let derived = e.derived.columnNames + (surrogate != nil ? ["event_id"] : [])
             out.append(UInt8(ascii: "{"))
             for (k, name) in derived.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
@@ -201,8 +201,11 @@ public enum EventRowEncoder {
     ) {
         var count = 0
         var element: [UInt8] = []
-        let decoded = OutputBuffer(capacity: 256)
+        // Created at the first ARN: most records have none, and this runs for every row.
+        var decodedBuffer: OutputBuffer?
         Normalizer.forEachResourceARN(bytes, resources) { arn in
+            let decoded = decodedBuffer ?? OutputBuffer(capacity: 256)
+            decodedBuffer = decoded
             out.append(count == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
             count += 1
             // Decode into COPY text first, then quote for the array literal: inside quotes `"` and `\` are
@@ -237,10 +240,5 @@ public enum EventRowEncoder {
         for shift in stride(from: 60, through: 0, by: -4) {
             out.append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
         }
-    }
-
-    private static func appendInt(_ value: Int, to out: OutputBuffer) {
-        var text = String(value)
-        text.withUTF8 { out.append(UnsafeRawBufferPointer($0)) }
     }
 }

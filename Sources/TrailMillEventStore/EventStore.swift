@@ -1,5 +1,7 @@
 public import TrailMillPostgres
 import TrailMillArchive
+import TrailMillDecoding
+import TrailMillNormalize
 
 /// The TrailMill tables of one schema, used through one connection: the load lock, runs, loaded files, daily
 /// partitions and the batch load itself.
@@ -33,27 +35,27 @@ public final class EventStore {
     /// Takes the schema's load lock without waiting (`pg_try_advisory_lock`). Two loads into the same schema never
     /// run at once; the lock ends with the session, so a killed load never blocks the next one.
     public func tryLock() throws(PostgresError) -> LockResult {
-        let got = try connection.query(
+        let got = try connection.queryValue(
             "SELECT pg_try_advisory_lock(\(AdvisoryLock.classID), hashtext($1::text))", parameters: [schema])
-        if got.first?.first == "t" { return .acquired }
-        let holder = try connection.query(
+        if got == "t" { return .acquired }
+        let holder = try connection.queryValue(
             """
             SELECT pid::text FROM pg_locks
             WHERE locktype = 'advisory' AND granted AND classid = \(AdvisoryLock.classID)::oid
               AND objid = hashtext($1::text)::oid AND objsubid = 2
             LIMIT 1
             """, parameters: [schema])
-        return .busy(holderPID: (holder.first?.first ?? nil).flatMap { Int($0) })
+        return .busy(holderPID: holder.flatMap { Int($0) })
     }
 
     // MARK: Runs
 
     /// Records the start of a run and returns its id.
     public func startRun(source: String, host: String) throws(PostgresError) -> Int64 {
-        let rows = try connection.query(
+        let id = try connection.queryValue(
             "INSERT INTO \(q).load_runs (source, host) VALUES ($1::text, $2::text) RETURNING run_id::text",
             parameters: [source, host])
-        return Int64((rows.first?.first ?? nil) ?? "") ?? 0
+        return Int64(id ?? "") ?? 0
     }
 
     /// Records the end of a run with its summary (JSON text).
@@ -292,7 +294,7 @@ public final class EventStore {
         var fileOfRow: [Int32] = []
         try connection.copyIn("COPY pg_temp.trailmill_keys (n, event_time, event_id, recipient_account_id) FROM STDIN") {
             writer in
-            var line: [UInt8] = []
+            let line = OutputBuffer(capacity: 128)
             try rows { file, row in
                 // A row starts with event_time, event_id, recipient_account_id: the primary key, already escaped.
                 var tabs = 0
@@ -304,16 +306,17 @@ public final class EventStore {
                     }
                     end += 1
                 }
-                line.removeAll(keepingCapacity: true)
-                Self.appendDecimal(fileOfRow.count, to: &line)
+                line.removeAll()
+                JSONOutput.appendInt(fileOfRow.count, to: line)
                 line.append(0x09)
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: row[0..<end]))
+                line.append(UnsafeRawBufferPointer(rebasing: row[0..<end]))
                 line.append(0x0A)
                 fileOfRow.append(Int32(file))
                 try line.withUnsafeBytes { try writer.appendEncodedRows($0, rows: 1) }
             }
         }
-        // One index probe per key: never let the planner hash or scan the whole history.
+        // One index probe per key: never let the planner hash or scan the whole history (until the transaction
+        // ends; nothing after this in the batch is planned with joins).
         try connection.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
         let found = try connection.query(
             """
@@ -323,7 +326,6 @@ public final class EventStore {
                 WHERE e.event_time = k.event_time AND e.event_id = k.event_id
                   AND e.recipient_account_id = k.recipient_account_id)
             """)
-        try connection.execute("RESET enable_hashjoin; RESET enable_mergejoin")
         var stored = Set<Int>()
         var perFile: [Int: Int] = [:]
         for row in found {
@@ -332,16 +334,6 @@ public final class EventStore {
             perFile[Int(fileOfRow[n]), default: 0] += 1
         }
         return (stored, perFile)
-    }
-
-    private static func appendDecimal(_ value: Int, to line: inout [UInt8]) {
-        let start = line.count
-        var rest = value
-        repeat {
-            line.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        line[start...].reverse()
     }
 
     /// The always-correct path: COPY into staging, then `INSERT ... SELECT ... ON CONFLICT DO NOTHING`.

@@ -82,10 +82,10 @@ public struct Migrator {
 
     /// Reads what is applied. Changes nothing.
     public func status() throws(PostgresError) -> SchemaStatus {
-        let exists = try connection.query(
+        let exists = try connection.queryValue(
             "SELECT to_regclass(format('%I.schema_migrations', $1::text)) IS NOT NULL", parameters: [schema])
         var applied: [SchemaStatus.Applied] = []
-        if exists.first?.first == "t" {
+        if exists == "t" {
             let rows = try connection.query(
                 """
                 SELECT version::text, name, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), checksum
@@ -95,7 +95,7 @@ public struct Migrator {
                 let version = Int(row[0] ?? "") ?? 0
                 let known = migrations.first { $0.version == version }
                 let edited = try known.map { migration throws(PostgresError) in
-                    (try connection.query("SELECT md5($1::text)", parameters: [migration.sql]).first?.first ?? nil) != row[3]
+                    try connection.queryValue("SELECT md5($1::text)", parameters: [migration.sql]) != row[3]
                 } ?? false
                 applied.append(.init(version: version, name: row[1] ?? "", appliedAt: row[2] ?? "", edited: edited))
             }

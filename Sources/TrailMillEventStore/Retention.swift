@@ -26,9 +26,9 @@ extension EventStore {
         result.droppedPartitions = old.map(Self.partitionName(day:))
         let cutoff = "\(result.keptFrom) 00:00:00+00"
         if dryRun {
-            let rows = try connection.query(
+            let rows = try connection.queryValue(
                 "SELECT count(*)::text FROM \(q).events_default WHERE event_time < $1::timestamptz", parameters: [cutoff])
-            result.defaultRowsDeleted = Int((rows.first?.first ?? nil) ?? "") ?? 0
+            result.defaultRowsDeleted = Int(rows ?? "") ?? 0
             return result
         }
         try connection.execute("BEGIN")
@@ -36,12 +36,12 @@ extension EventStore {
             for name in result.droppedPartitions {
                 try connection.execute("DROP TABLE \(q).\(PostgresConnection.quoteIdentifier(name))")
             }
-            let rows = try connection.query(
+            let rows = try connection.queryValue(
                 """
                 WITH gone AS (DELETE FROM \(q).events_default WHERE event_time < $1::timestamptz RETURNING 1)
                 SELECT count(*)::text FROM gone
                 """, parameters: [cutoff])
-            result.defaultRowsDeleted = Int((rows.first?.first ?? nil) ?? "") ?? 0
+            result.defaultRowsDeleted = Int(rows ?? "") ?? 0
             try connection.execute("COMMIT")
         } catch {
             if connection.isAlive && connection.transactionStatus != .idle { try? connection.execute("ROLLBACK") }
@@ -79,15 +79,14 @@ extension EventStore {
         overview.partitions = days.count
         overview.oldestPartition = days.first.map { CivilDate(daysSinceEpoch: $0).description }
         overview.newestPartition = days.last.map { CivilDate(daysSinceEpoch: $0).description }
-        let estimate = try connection.query(
+        let estimate = try connection.queryValue(
             """
             SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint::text FROM pg_inherits i
             JOIN pg_class c ON c.oid = i.inhrelid
             WHERE i.inhparent = to_regclass(format('%I.events', $1::text))
             """, parameters: [schema])
-        overview.estimatedRows = Int((estimate.first?.first ?? nil) ?? "") ?? 0
-        let files = try connection.query("SELECT count(*)::text FROM \(q).loaded_files")
-        overview.loadedFiles = Int((files.first?.first ?? nil) ?? "") ?? 0
+        overview.estimatedRows = Int(estimate ?? "") ?? 0
+        overview.loadedFiles = Int(try connection.queryValue("SELECT count(*)::text FROM \(q).loaded_files") ?? "") ?? 0
         for row in try connection.query(
             """
             SELECT run_id::text, to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), status,

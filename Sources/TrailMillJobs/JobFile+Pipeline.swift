@@ -68,9 +68,7 @@ extension JobFile {
 /// Dates for runs.
 public enum JobClock {
     /// The current UTC date (inject a fixed date in tests instead of calling this).
-    public static func today() -> CivilDate {
-        CivilDate(daysSinceEpoch: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
+    public static func today() -> CivilDate { CivilDate.today() }
 
     /// The current time as UTC milliseconds since 1970.
     public static func nowMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }

@@ -2,6 +2,7 @@ import Logging
 import Foundation
 import TrailMillArchive
 import TrailMillDedupe
+import TrailMillNormalize
 import TrailMillPipeline
 
 /// The file-sink step: exactly-once publication of NDJSON/CEF/LEEF outputs across crashes.
@@ -216,16 +217,7 @@ struct OutputNaming {
 
     init(runID: Int64, nowMillis: Int64 = JobClock.nowMillis()) {
         self.runID = runID
-        let date = Date(timeIntervalSince1970: Double(nowMillis) / 1000)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        stamp = pad(parts.year, 4) + pad(parts.month, 2) + pad(parts.day, 2) + "T" + pad(parts.hour, 2)
-            + pad(parts.minute, 2) + pad(parts.second, 2) + "Z"
+        stamp = Timestamp.compactStamp(nowMillis)
     }
 
     /// The next free final path for a staged output of `sink` (its extension is kept).

@@ -42,6 +42,11 @@ public enum Timestamp {
         out.append(UInt8(ascii: "Z"))
     }
 
+    /// `YYYYMMDDTHHMMSSZ` for `millis`: a UTC stamp for file names, sortable as text.
+    public static func compactStamp(_ millis: Int64) -> String {
+        String(iso8601(millis).filter { $0.isNumber || $0 == "T" }.prefix(15)) + "Z"
+    }
+
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ` for `millis`.
     public static func iso8601(_ millis: Int64) -> String {
         let out = OutputBuffer(capacity: 32)

@@ -34,7 +34,7 @@ struct BatchLoader {
     /// True when the pending files should be committed now.
     var isFull: Bool { pendingBytes >= options.batchBytes || pending.count >= 2_000 }
 
-    mutating func add(_ file: PendingFile, summary: inout RunSummary) {
+    mutating func add(_ file: PendingFile) {
         pendingBytes += file.result.lines?.totalBytes ?? 0
         pending.append(file)
     }
@@ -99,9 +99,7 @@ struct BatchLoader {
         guard let file = batch.first else { return }
         var reason = "PostgreSQL rejected its rows: \(error)"
         if let context = error.context { reason += " (\(context.prefix(200)))" }
-        summary.files.dead += 1
-        summary.dead.append(.init(file: file.file.relativePath, reason: reason))
-        logger.warning("file is dead", metadata: ["file.key": "\(file.file.relativePath)", "reason": "\(reason)"])
+        summary.markDead(file.file.relativePath, reason: reason, logger: logger)
     }
 
     /// Reconnects with exponential backoff, takes the lock again, and returns the files of `batch` whose commit
@@ -163,7 +161,7 @@ struct BatchLoader {
     /// Creates the daily partitions the batch's rows need (autocommit, before the batch's transaction).
     private mutating func ensurePartitions(for batch: [PendingFile], summary: inout RunSummary) throws(PostgresError) {
         if partitionDays == nil { partitionDays = try session.store.partitionDays() }
-        let today = options.today ?? Self.today()
+        let today = options.today ?? CivilDate.today().daysSinceEpoch
         var needed = Set<Int>()
         for file in batch { needed.formUnion(file.days) }
         for day in needed.sorted()
@@ -180,12 +178,6 @@ struct BatchLoader {
                     metadata: ["day": "\(EventStore.partitionName(day: day))"])
             }
         }
-    }
-
-    static func today() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return now.tv_sec >= 0 ? now.tv_sec / 86_400 : (now.tv_sec - 86_399) / 86_400
     }
 
     /// Calls `body` with each file's kept rows, in order.

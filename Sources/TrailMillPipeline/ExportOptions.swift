@@ -133,7 +133,12 @@ public enum TimeArgument {
 
     /// The UTC date containing `millis`.
     public static func date(ofMillis millis: Int64) -> CivilDate {
-        let days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
-        return CivilDate(daysSinceEpoch: Int(days))
+        CivilDate(daysSinceEpoch: day(ofMillis: millis))
+    }
+
+    /// Days since 1970-01-01 of the UTC date containing `millis` (floor division).
+    @inline(__always)
+    public static func day(ofMillis millis: Int64) -> Int {
+        Int(millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000)
     }
 }

@@ -121,13 +121,10 @@ public struct ExportRun: Sendable {
             summary.bytes.decompressed += result.decompressedBytes
             switch result.status {
             case .skipped(let reason):
-                summary.files.skipped += 1
-                summary.skipped.append(.init(file: path, reason: reason))
+                summary.markSkipped(path, reason: reason)
                 logger.debug("file skipped", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
             case .dead(let reason):
-                summary.files.dead += 1
-                summary.dead.append(.init(file: path, reason: reason))
-                logger.warning("file is dead", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+                summary.markDead(path, reason: reason, logger: logger)
             case .done:
                 summary.files.done += 1
                 summary.events.read += result.eventsRead

@@ -3,10 +3,10 @@ import Crypto
 import Glibc
 #endif
 
-/// The SHA-256 of a file as stored, for the loaded-files table.
-enum FileDigest {
+/// SHA-256 of a file as stored, lowercase hex: the content identity of `loaded_files` and of a job's state.
+public enum FileDigest {
     /// Reads `path` in 1 MiB chunks; returns lowercase hex, or the failing call and errno.
-    static func sha256(path: String) -> Result<String, FileDigestError> {
+    public static func sha256(path: String) -> Result<String, FileDigestError> {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return .failure(FileDigestError(operation: "open", errno: errno)) }
         defer { close(fd) }
@@ -21,20 +21,26 @@ enum FileDigest {
             if count == 0 { break }
             chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = ""
-        text.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            text.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-            text.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xF)]))
+        return .success(hex(hasher.finalize()))
+    }
+
+    /// Lowercase hex of a digest's bytes.
+    public static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var text = String.UnicodeScalarView()
+        for byte in digest {
+            text.append(Unicode.Scalar(digits[Int(byte >> 4)]))
+            text.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
         }
-        return .success(text)
+        return String(text)
     }
 }
 
 /// A failed read while hashing a file.
-struct FileDigestError: Error, CustomStringConvertible {
-    var operation: String
-    var errno: Int32
-    var description: String { "\(operation): \(String(cString: strerror(errno)))" }
+public struct FileDigestError: Error, CustomStringConvertible {
+    /// The failing call.
+    public var operation: String
+    /// Its errno.
+    public var errno: Int32
+    public var description: String { "\(operation): \(String(cString: strerror(errno)))" }
 }

@@ -107,7 +107,7 @@ struct FileProcessor: Sendable {
                 result.records.append(
                     RecordEntry(
                         key: key, contentHash: contentHash, lineEnd: batch.totalBytes,
-                        eventDay: Int32(TimeArgument.date(ofMillis: event.eventTimeMillis).daysSinceEpoch)))
+                        eventDay: Int32(TimeArgument.day(ofMillis: event.eventTimeMillis))))
                 if lines.count >= spillThreshold {
                     do throws(SpillError) { try batch.spillBuffer(directory: spillDirectory) } catch {
                         spillFailure = error

@@ -70,7 +70,6 @@ public struct LoadRun: Sendable {
         summary.database = RunSummary.Database(schema: options.schema)
 
         var session = try LoadSession.open(options: options, logger: logger)
-        defer { session.close() }
         let runID: Int64
         do { runID = try session.store.startRun(source: options.input.source, host: options.host) } catch {
             throw Failure(message: "cannot record the run: \(error)", exitStatus: 1)
@@ -125,16 +124,12 @@ public struct LoadRun: Sendable {
             }
             if record.size == file.size {
                 outcome.alreadyLoaded.append(file.relativePath)
-                summary.files.skipped += 1
                 summary.database?.filesAlreadyLoaded += 1
-                summary.skipped.append(
-                    .init(file: file.relativePath, reason: "already loaded (run \(record.runID), \(record.loadedAt))"))
+                summary.markSkipped(file.relativePath, reason: "already loaded (run \(record.runID), \(record.loadedAt))")
             } else {
                 let reason = "changed since it was loaded by run \(record.runID): \(record.size) bytes then, "
                     + "\(file.size) now (CloudTrail never rewrites a log file; not loaded again)"
-                summary.files.dead += 1
-                summary.dead.append(.init(file: file.relativePath, reason: reason))
-                logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
+                summary.markDead(file.relativePath, reason: reason, logger: logger)
             }
         }
         return files
@@ -172,16 +167,13 @@ public struct LoadRun: Sendable {
             summary.bytes.decompressed += result.decompressedBytes
             switch result.status {
             case .skipped(let reason):
-                summary.files.skipped += 1
-                summary.skipped.append(.init(file: path, reason: reason))
+                summary.markSkipped(path, reason: reason)
                 pool.recycle(result.lines)
             case .dead(let reason):
-                summary.files.dead += 1
-                summary.dead.append(.init(file: path, reason: reason))
-                logger.warning("file is dead", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+                summary.markDead(path, reason: reason, logger: logger)
                 pool.recycle(result.lines)
             case .done:
-                loader.add(PendingFile(file: files[index], result: result, table: &table), summary: &summary)
+                loader.add(PendingFile(file: files[index], result: result, table: &table))
                 if loader.isFull {
                     do throws(Failure) { try loader.flush(pool: pool, summary: &summary) } catch {
                         failure = error

@@ -56,7 +56,4 @@ struct LoadSession {
             throw LoadRun.Failure(message: "cannot prepare the load: \(error)", exitStatus: 1)
         }
     }
-
-    /// Ends the session (which releases the advisory lock).
-    func close() {}
 }

@@ -54,13 +54,8 @@ enum RunInputs {
         for file in files {
             switch gate.status(for: file) {
             case nil, .done?: admitted.append(file)
-            case .skipped(let reason)?:
-                summary.files.skipped += 1
-                summary.skipped.append(.init(file: file.relativePath, reason: reason))
-            case .dead(let reason)?:
-                summary.files.dead += 1
-                summary.dead.append(.init(file: file.relativePath, reason: reason))
-                logger.warning("file is dead", metadata: ["file.key": "\(file.relativePath)", "reason": "\(reason)"])
+            case .skipped(let reason)?: summary.markSkipped(file.relativePath, reason: reason)
+            case .dead(let reason)?: summary.markDead(file.relativePath, reason: reason, logger: logger)
             }
         }
         return admitted

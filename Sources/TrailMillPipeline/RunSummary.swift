@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The machine-readable account of a run (`--summary-json`). Every input file is counted once as done, skipped
 /// or dead, and every skipped or dead file is listed with its reason.
@@ -177,5 +178,20 @@ public struct RunSummary: Codable, Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(self)
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+}
+
+extension RunSummary {
+    /// Counts and lists a file that ends skipped.
+    mutating func markSkipped(_ file: String, reason: String) {
+        files.skipped += 1
+        skipped.append(.init(file: file, reason: reason))
+    }
+
+    /// Counts and lists a file that ends dead, and logs it.
+    mutating func markDead(_ file: String, reason: String, logger: Logger) {
+        files.dead += 1
+        dead.append(.init(file: file, reason: reason))
+        logger.warning("file is dead", metadata: ["file.key": "\(file)", "reason": "\(reason)"])
     }
 }

@@ -157,6 +157,12 @@ public final class PostgresConnection {
         return rows
     }
 
+    /// Runs one statement like `query(_:parameters:)` and returns the first column of its first row: nil when there
+    /// is no row or the value is NULL.
+    public func queryValue(_ sql: String, parameters: [String?] = []) throws(PostgresError) -> String? {
+        try query(sql, parameters: parameters).first?.first ?? nil
+    }
+
     /// Runs `COPY ... FROM STDIN` and streams the rows the body writes, in PostgreSQL text format.
     ///
     /// The writer buffers and sends ~1 MiB `PQputCopyData` chunks; after the body returns the rest is sent,

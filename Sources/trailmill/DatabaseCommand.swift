@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrailMillArchive
 import TrailMillEventStore
 import TrailMillPipeline
 
@@ -106,9 +107,8 @@ struct DatabaseCommand: ParsableCommand {
                     StandardError.write("trailmill: \(blocker)\n")
                     throw ExitCode(1)
                 }
-                let today = Int(Date().timeIntervalSince1970) / 86_400
                 let result = try EventStore(connection: connection, schema: target.schema)
-                    .prune(keepDays: Self.days(keep) ?? 90, today: today, dryRun: dryRun)
+                    .prune(keepDays: Self.days(keep) ?? 90, today: CivilDate.today().daysSinceEpoch, dryRun: dryRun)
                 let verb = dryRun ? "would drop" : "dropped"
                 for name in result.droppedPartitions { print("\(verb) \(name)") }
                 print(

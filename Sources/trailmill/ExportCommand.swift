@@ -67,8 +67,8 @@ struct ExportCommand: ParsableCommand {
     /// `cloudtrail-<UTC time>-<random>`: unique per run, sortable by time.
     static func outputStem() -> String {
         let millis = Int64(Date().timeIntervalSince1970 * 1000)
-        let stamp = Timestamp.iso8601(millis).filter { $0.isNumber || $0 == "T" }.prefix(15)
+        let stamp = Timestamp.compactStamp(millis)
         let random = String(UInt16.random(in: .min ... .max), radix: 16)
-        return "cloudtrail-\(stamp)Z-\(String(repeating: "0", count: 4 - random.count))\(random)"
+        return "cloudtrail-\(stamp)-\(String(repeating: "0", count: 4 - random.count))\(random)"
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import TrailMillArchive
 import TrailMillEventStore
 import TrailMillPipeline
 import TrailMillPostgres
@@ -29,7 +30,7 @@ final class TestSchema {
 
     /// The single value of a one-row, one-column query.
     func value(_ sql: String, _ parameters: [String?] = []) throws -> String? {
-        try connection.query(sql, parameters: parameters).first?.first ?? nil
+        try connection.queryValue(sql, parameters: parameters)
     }
 
     func count(_ table: String = "events", where condition: String = "true") throws -> Int {
@@ -58,7 +59,7 @@ final class TestSchema {
 let quietLogger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
 enum CivilDateToday {
-    static var days: Int { Int(Date().timeIntervalSince1970) / 86_400 }
+    static var days: Int { CivilDate.today().daysSinceEpoch }
 }
 
 extension RunSummary {
