@@ -3,21 +3,24 @@
 public enum ArrayLiteral {
     /// `{"a","b\"c"}`: every element double-quoted, with `"` and `\` backslash-escaped; nil elements are `NULL`.
     public static func text(_ values: [String?]) -> String {
-        var literal = "{"
+        // Bytes, not `Character`s: a `"` or `\\` followed by a combining mark is one grapheme, yet the server reads
+        // the byte on its own.
+        var literal: [UInt8] = [UInt8(ascii: "{")]
         for (index, value) in values.enumerated() {
-            if index > 0 { literal += "," }
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
             guard let value else {
-                literal += "NULL"
+                literal.append(contentsOf: "NULL".utf8)
                 continue
             }
-            literal += "\""
-            for character in value {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.append(character)
+            literal.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
             }
-            literal += "\""
+            literal.append(UInt8(ascii: "\""))
         }
-        return literal + "}"
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 
     /// `{1,2,3}`.

@@ -223,12 +223,16 @@ public final class PostgresConnection {
     /// Use it only for identifiers from configuration, never for values. An identifier containing U+0000 yields
     /// SQL that `execute` rejects with `invalidArgument`.
     public static func quoteIdentifier(_ identifier: String) -> String {
-        var quoted = "\""
-        for character in identifier {
-            if character == "\"" { quoted += "\"\"" } else { quoted.append(character) }
+        // Bytes, not `Character`s: a `"` followed by a combining mark is one grapheme that is not equal to `"`,
+        // yet the server sees the quote byte and would end the identifier there.
+        var quoted: [UInt8] = [UInt8(ascii: "\"")]
+        quoted.reserveCapacity(identifier.utf8.count + 8)
+        for byte in identifier.utf8 {
+            quoted.append(byte)
+            if byte == UInt8(ascii: "\"") { quoted.append(byte) }
         }
-        quoted += "\""
-        return quoted
+        quoted.append(UInt8(ascii: "\""))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     // MARK: COPY plumbing (used by CopyWriter)

@@ -78,12 +78,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }
 
-    /// `<code> [SQLSTATE]: <message> (detail: ...) (hint: ...)`.
+    /// `<code> [SQLSTATE]: <message> (hint: ...)`. The DETAIL and CONTEXT lines are left out: the server quotes row
+    /// values in them (a duplicate key, the failing COPY line), and row data must not reach logs, dead-file reasons
+    /// or summaries. They stay available in ``detail`` and ``context`` for code that needs them.
     public var description: String {
         var text = "\(code)"
         if let sqlState { text += " [\(sqlState)]" }
         text += ": \(message)"
-        if let detail { text += " (detail: \(detail))" }
         if let hint { text += " (hint: \(hint))" }
         return text
     }

@@ -91,4 +91,27 @@ struct HostileStringTests {
         #expect(summary.events.written == 1)
         #expect(try schema.value("SELECT count(*) FROM \(PostgresConnection.quoteIdentifier(name)).events") == "1")
     }
+
+    /// `--schema 'x"\u{301}; drop table y; --'`: the quote and the combining mark form one grapheme, and the name
+    /// must still be one quoted identifier (issue 10, defect 4): the load creates exactly that schema and the
+    /// table the name tries to drop survives.
+    @Test func aQuoteBeforeACombiningMarkStaysInsideTheIdentifier() throws {
+        let archive = try ArchiveBuilder()
+        defer { archive.root.remove() }
+        try archive.writeLog(
+            ArchiveBuilder.logKey(account: "111122223333", region: "us-east-1", date: (2026, 1, 15)),
+            records: [ArchiveBuilder.record()])
+        let connection = try PostgresConnection(conninfo: nil)
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let victim = "tm_victim_\(suffix)"
+        try connection.execute("CREATE TABLE public.\(victim) (id int)")
+        defer { try? connection.execute("DROP TABLE IF EXISTS public.\(victim)") }
+        let name = "x\(suffix)\"\u{301}; drop table public.\(victim); --"
+        defer { try? connection.execute("DROP SCHEMA IF EXISTS \(PostgresConnection.quoteIdentifier(name)) CASCADE") }
+        let summary = try TrailMillPipelineLoad.run(archive.root.path, schema: name, migrate: true)
+        #expect(summary.events.written == 1)
+        let schemas = try connection.query("SELECT nspname FROM pg_namespace WHERE nspname = $1", parameters: [name])
+        #expect(schemas.count == 1)
+        #expect(try connection.queryValue("SELECT to_regclass($1)::text", parameters: ["public.\(victim)"]) != nil)
+    }
 }

@@ -62,10 +62,35 @@ import TrailMillPostgres
         #expect(PostgresConnection.quoteIdentifier("Mixed Case;--") == "\"Mixed Case;--\"")
     }
 
+    /// A `"` followed by a combining mark is one `Character` (grapheme) but must still be doubled: quoting works
+    /// on UTF-8 bytes, so no identifier can close the quotes early (issue 10, defect 4).
+    @Test func quoteIdentifierEscapesQuotesInsideGraphemes() {
+        let hostile = "x\"\u{301}; drop table y; --"
+        #expect(Array(PostgresConnection.quoteIdentifier(hostile).utf8) == Array("\"x\"\"\u{301}; drop table y; --\"".utf8))
+        // Every quote byte inside the quoted text is doubled.
+        let inner = Array(PostgresConnection.quoteIdentifier(hostile).utf8.dropFirst().dropLast())
+        var index = 0
+        while index < inner.count {
+            if inner[index] == UInt8(ascii: "\"") {
+                #expect(index + 1 < inner.count && inner[index + 1] == UInt8(ascii: "\""))
+                index += 2
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    /// The same for array literals: `"` and `\\` are escaped even when a combining mark follows them.
+    @Test func arrayLiteralEscapesInsideGraphemes() {
+        let literal = ArrayLiteral.text(["a\"\u{301}b", "c\\\u{301}d", nil])
+        #expect(Array(literal.utf8) == Array("{\"a\\\"\u{301}b\",\"c\\\\\u{301}d\",NULL}".utf8))
+    }
+
     @Test func errorDescriptionShape() {
         let error = PostgresError(
             code: .copyFailed, message: "bad", sqlState: "22P02", detail: "d", hint: "h", context: "COPY t, line 2")
-        #expect(error.description == "copy-failed [22P02]: bad (detail: d) (hint: h)")
+        // DETAIL and CONTEXT may quote row values: they never reach the description (issue 10, defect 6).
+        #expect(error.description == "copy-failed [22P02]: bad (hint: h)")
         #expect(!error.isConnectionError)
         #expect(PostgresError(code: .connectionLost, message: "x").isConnectionError)
     }
