@@ -36,7 +36,11 @@ let package = Package(
         /// Finding trail files in an archive laid out like CloudTrail's S3 keys.
         .target(name: "TrailMillArchive"),
         /// Byte-level JSON scanning of `{"Records":[...]}` log files, record by record.
-        .target(name: "TrailMillDecoding", dependencies: ["TrailMillCompression"]),
+        .target(
+            name: "TrailMillDecoding", dependencies: ["TrailMillCompression"],
+            // `RecordView` is a non-escapable view of the decoder's buffer (`@_lifetime` on its initializer).
+            swiftSettings: [.enableExperimentalFeature("Lifetimes")]
+        ),
         /// Flat schema v1: turning one scanned record into flat columns and encoding them.
         .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
         /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
@@ -77,7 +81,7 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                .product(name: "Yams", package: "Yams"),
+                "TrailMillSinks", .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -9,6 +9,10 @@ public enum JSONKind: UInt8, Sendable, Hashable {
 /// For strings, `start..<end` is the content between the quotes, still escaped exactly as in the input;
 /// for every other kind it is the value's full text.
 public struct JSONSlice: Sendable, Hashable {
+    /// The largest offset a slice can hold: records are at most this many bytes (see
+    /// ``DecoderOptions/maxRecordBytes``), so offsets never wrap.
+    public static let maxOffset = Int(Int32.max)
+
     /// Offset of the first byte.
     public var start: Int32
     /// Offset one past the last byte.
@@ -18,9 +22,10 @@ public struct JSONSlice: Sendable, Hashable {
     /// For strings: whether the content contains a `\` escape (so it must be decoded before comparing).
     public var hasEscapes: Bool
 
-    /// Creates a slice.
+    /// Creates a slice; `start` and `end` are at most ``maxOffset``.
     @inlinable
     public init(start: Int, end: Int, kind: JSONKind, hasEscapes: Bool = false) {
+        assert(start >= 0 && end <= JSONSlice.maxOffset, "slice offsets past Int32.max")
         self.start = Int32(truncatingIfNeeded: start)
         self.end = Int32(truncatingIfNeeded: end)
         self.kind = kind

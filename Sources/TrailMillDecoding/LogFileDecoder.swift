@@ -1,14 +1,14 @@
 public import TrailMillCompression
 
-/// One record of a log file, as the decoder hands it out.
+/// One record of a log file, as the decoder hands it out: a non-escapable view of the decoder's buffer.
 ///
-/// - Warning: The pointers are valid only during the `forEachRecord` callback that received the view; copy
-///   what must outlive it.
-public struct RecordView {
+/// The view cannot outlive the `forEachRecord` callback that received it (the compiler enforces this), and its
+/// bytes are reached through ``bytes`` or inside ``withUnsafeBytes(_:)``; copy what must outlive the callback.
+public struct RecordView: ~Escapable {
     /// The record's bytes, from its `{` to its `}`.
-    public let bytes: UnsafeRawBufferPointer
+    public let bytes: RawSpan
     /// Its top-level members, in input order; slice offsets are relative to `bytes`.
-    public let members: UnsafeBufferPointer<JSONMember>
+    public let members: Span<JSONMember>
     /// Position in the `Records` array (0-based).
     public let index: Int
     /// Offset of the record's `{` in the decompressed stream.
@@ -17,10 +17,34 @@ public struct RecordView {
     /// written to a line-oriented output as they are.
     public let isCompact: Bool
 
+    /// Creates a view of `bytes` (a whole record) and its top-level `members`.
+    @_lifetime(copy bytes, copy members)
+    public init(bytes: RawSpan, members: Span<JSONMember>, index: Int, streamOffset: Int, isCompact: Bool) {
+        self.bytes = bytes
+        self.members = members
+        self.index = index
+        self.streamOffset = streamOffset
+        self.isCompact = isCompact
+    }
+
+    /// Calls `body` with the record's bytes.
+    ///
+    /// - Warning: Do not escape the pointer from the closure.
+    @inlinable
+    public func withUnsafeBytes<Result, E: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(E) -> Result
+    ) throws(E) -> Result {
+        try bytes.withUnsafeBytes(body)
+    }
+
     /// The value of the first top-level member whose key is exactly `key` (unescaped ASCII keys).
     public func member(_ key: StaticString) -> JSONSlice? {
-        for member in members where JSONText.equals(bytes, member.key, key) { return member.value }
-        return nil
+        bytes.withUnsafeBytes { bytes in
+            for index in members.indices where JSONText.equals(bytes, members[index].key, key) {
+                return members[index].value
+            }
+            return nil
+        }
     }
 }
 
@@ -36,8 +60,13 @@ public enum LogFileContent: Sendable, Hashable {
 public struct DecoderOptions: Sendable, Hashable {
     /// Deepest nesting accepted (objects and arrays).
     public var maxDepth: Int = 512
-    /// Largest single record accepted, in bytes (CloudTrail events are at most 256 KB).
-    public var maxRecordBytes: Int = 32 << 20
+    /// Largest single record accepted, in bytes (CloudTrail events are at most 256 KB). Capped at
+    /// ``JSONSlice/maxOffset``: slices address a record with 32-bit offsets.
+    public var maxRecordBytes: Int {
+        get { recordLimit }
+        set { recordLimit = min(max(newValue, 0), JSONSlice.maxOffset) }
+    }
+    private var recordLimit = 32 << 20
     /// Initial buffer size; it grows only to hold one record larger than it.
     public var bufferBytes: Int = 1 << 20
 
@@ -191,11 +220,12 @@ public final class LogFileDecoder {
                     code: .recordTooLarge, message: "record larger than \(options.maxRecordBytes) bytes",
                     byteOffset: recordStreamStart, recordIndex: count)
             }
-            let recordBase = storage + (start - recordLength)
+            let record = UnsafeRawBufferPointer(start: storage + (start - recordLength), count: recordLength)
             members.withUnsafeBufferPointer { memberBuffer in
+                // Both spans borrow this scope: the view cannot outlive the callback.
                 body(
                     RecordView(
-                        bytes: UnsafeRawBufferPointer(start: recordBase, count: recordLength), members: memberBuffer,
+                        bytes: RawSpan(_unsafeBytes: record), members: Span(_unsafeElements: memberBuffer),
                         index: count, streamOffset: streamBase + start - recordLength, isCompact: compact))
             }
             count += 1

@@ -61,7 +61,19 @@ public enum EventRowEncoder {
         _ e: FlatEvent, record: RecordView, context: FileContext, file: FileColumns, surrogate: SurrogateID?,
         to out: OutputBuffer, replaced: inout ReplacedCharacters
     ) {
-        let b = record.bytes
+        record.withUnsafeBytes { bytes in
+            appendRow(
+                e, bytes: bytes, isCompact: record.isCompact, context: context, file: file, surrogate: surrogate,
+                to: out, replaced: &replaced)
+        }
+    }
+
+    /// ``appendRow(_:record:context:file:surrogate:to:replaced:)`` for a record's `bytes` (valid only during the
+    /// call).
+    public static func appendRow(
+        _ e: FlatEvent, bytes b: UnsafeRawBufferPointer, isCompact: Bool, context: FileContext, file: FileColumns,
+        surrogate: SurrogateID?, to out: OutputBuffer, replaced: inout ReplacedCharacters
+    ) {
         @inline(__always) func tab() { out.append(0x09) }
         @inline(__always) func null() { out.append(#"\N"#) }
         @inline(__always) func text(_ slice: JSONSlice?) {

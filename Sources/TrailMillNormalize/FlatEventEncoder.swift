@@ -8,8 +8,14 @@ public enum FlatEventEncoder {
     public static func appendFlatLine(
         _ e: FlatEvent, record: RecordView, context: FileContext, to out: OutputBuffer
     ) {
-        let b = record.bytes
-        let compact = record.isCompact
+        record.withUnsafeBytes { appendFlatLine(e, bytes: $0, isCompact: record.isCompact, context: context, to: out) }
+    }
+
+    /// ``appendFlatLine(_:record:context:to:)`` for a record's `bytes` (valid only during the call).
+    public static func appendFlatLine(
+        _ e: FlatEvent, bytes b: UnsafeRawBufferPointer, isCompact compact: Bool, context: FileContext,
+        to out: OutputBuffer
+    ) {
         // Each `name` is the whole `,"column":` literal, written with one copy.
         @inline(__always) func text(_ name: StaticString, _ slice: JSONSlice?) {
             guard let slice else { return }
@@ -132,10 +138,12 @@ public enum FlatEventEncoder {
 
     /// Appends the original record on one line, then `\n` (`--format raw`).
     public static func appendRawLine(record: RecordView, to out: OutputBuffer) {
-        if record.isCompact {
-            out.append(record.bytes)
-        } else {
-            JSONText.appendCompact(record.bytes, to: out)
+        record.withUnsafeBytes { bytes in
+            if record.isCompact {
+                out.append(bytes)
+            } else {
+                JSONText.appendCompact(bytes, to: out)
+            }
         }
         out.append(UInt8(ascii: "\n"))
     }

@@ -6,15 +6,25 @@ import TrailMillArchive
 public enum Normalizer {
     /// Normalizes `record`, read from the file described by `context`.
     public static func normalize(_ record: RecordView, context: FileContext) -> FlatEvent {
+        record.withUnsafeBytes { bytes in
+            record.members.withUnsafeBufferPointer { members in
+                normalize(bytes: bytes, members: members, index: record.index, context: context)
+            }
+        }
+    }
+
+    /// Normalizes the record in `bytes` whose top-level members are `members`.
+    private static func normalize(
+        bytes: UnsafeRawBufferPointer, members: UnsafeBufferPointer<JSONMember>, index: Int, context: FileContext
+    ) -> FlatEvent {
         var event = FlatEvent()
-        event.recordIndex = record.index
-        let bytes = record.bytes
+        event.recordIndex = index
         var eventTime: JSONSlice?
         var sessionCredentialFromConsole: JSONSlice?
         var managementEvent: JSONSlice?
         var readOnly: JSONSlice?
         var keyView = Key(bytes: bytes)
-        for member in record.members {
+        for member in members {
             let v = member.value
             keyView.slice = member.key
             // An escaped key ("event\u0049D") is compared decoded, so dispatch on its decoded length.

@@ -21,8 +21,19 @@ public enum LEEFEncoder {
         _ event: FlatEvent, record: RecordView, context: FileContext, syslog: SyslogHeader = .none,
         scratch: SIEMScratch, to out: OutputBuffer
     ) {
-        let bytes = record.bytes
-        let values = SIEMValues(event: event, bytes: bytes, isCompact: record.isCompact, scratch: scratch)
+        record.withUnsafeBytes { bytes in
+            appendLine(
+                event, bytes: bytes, isCompact: record.isCompact, context: context, syslog: syslog, scratch: scratch,
+                to: out)
+        }
+    }
+
+    /// ``appendLine(_:record:context:syslog:scratch:to:)`` for a record's `bytes` (valid only during the call).
+    public static func appendLine(
+        _ event: FlatEvent, bytes: UnsafeRawBufferPointer, isCompact: Bool, context: FileContext,
+        syslog: SyslogHeader = .none, scratch: SIEMScratch, to out: OutputBuffer
+    ) {
+        let values = SIEMValues(event: event, bytes: bytes, isCompact: isCompact, scratch: scratch)
         let severity = max(1, SeverityPolicy.severity(event, bytes: bytes))
         syslog.append(millis: event.eventTimeMillis, severity: severity, hostName: scratch.hostName, to: out)
 

@@ -15,8 +15,8 @@ struct DecodedRecord: Equatable, CustomStringConvertible {
     var isCompact: Bool
 
     init(_ view: RecordView) {
-        bytes = Array(view.bytes)
-        members = Array(view.members)
+        bytes = view.withUnsafeBytes { Array($0) }
+        members = view.members.withUnsafeBufferPointer { Array($0) }
         index = view.index
         streamOffset = view.streamOffset
         isCompact = view.isCompact
@@ -217,7 +217,7 @@ func withValidatedValue<T>(
     do {
         _ = try decoder.forEachRecord { record in
             guard let slice = record.member("v") else { return }
-            result = body(record.bytes, slice)
+            result = record.withUnsafeBytes { body($0, slice) }
         }
     } catch {
         Issue.record("value did not validate: \(error)", sourceLocation: sourceLocation)

@@ -178,6 +178,19 @@ import TrailMillTestSupport
         }
     }
 
+    /// `JSONSlice` keeps 32-bit offsets, so a record limit past `Int32.max` bytes would let offsets wrap silently:
+    /// the limit is capped at the largest size a slice can address (issue 10, defect 7).
+    @Test func maxRecordBytesIsCappedAtWhatASliceCanAddress() {
+        var options = DecoderOptions()
+        options.maxRecordBytes = 3 << 30
+        #expect(options.maxRecordBytes == JSONSlice.maxOffset)
+        options.maxRecordBytes = Int.max
+        #expect(options.maxRecordBytes == JSONSlice.maxOffset)
+        options.maxRecordBytes = 10_000
+        #expect(options.maxRecordBytes == 10_000)
+        #expect(JSONSlice.maxOffset == Int(Int32.max))
+    }
+
     @Test func maxRecordBytesAlsoBoundsNonObjectElements() throws {
         var options = DecoderOptions()
         options.bufferBytes = 4096

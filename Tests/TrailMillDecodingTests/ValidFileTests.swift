@@ -177,7 +177,7 @@ import TrailMillDecoding
         _ = try LogFileDecoder(reader: reader).forEachRecord { record in
             for key: StaticString in ["a", "b", "cd", "missing"] {
                 if let slice = record.member(key) {
-                    found.append(String(decoding: record.bytes[slice.range], as: UTF8.self))
+                    found.append(record.withUnsafeBytes { String(decoding: $0[slice.range], as: UTF8.self) })
                 } else {
                     found.append("-")
                 }

@@ -101,7 +101,7 @@ func normalizeFile(bytes: [UInt8], file: TrailFile = Fixture.accountTrail) throw
         FlatEventEncoder.appendFlatLine(event, record: record, context: context, to: flat)
         FlatEventEncoder.appendRawLine(record: record, to: raw)
         collected.append(
-            (flat.bytes, raw.bytes, Array(record.bytes), record.isCompact, event.derived, event.eventTimeMillis))
+            (flat.bytes, raw.bytes, record.withUnsafeBytes { Array($0) }, record.isCompact, event.derived, event.eventTimeMillis))
     }
     return collected.map { item in
         // Each output is exactly one line.
