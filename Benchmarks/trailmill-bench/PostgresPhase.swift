@@ -31,16 +31,17 @@ enum PostgresPhase {
             try admin.execute("DROP SCHEMA IF EXISTS \(PostgresConnection.quoteIdentifier(schema)) CASCADE")
             try Migrator(connection: admin, schema: schema).migrate()
         }
-        var input = ExportOptions(source: archive, outputDirectory: work, outputStem: "")
-        input.jobs = jobs
-        var options = LoadOptions(input: input)
-        options.conninfo = conninfo
-        options.schema = loadSchema
+        var control = RunControl()
+        control.jobs = jobs
+        control.spillDirectory = work
+        var target = PostgresTarget(conninfo: conninfo)
+        target.schema = loadSchema
+        let run = LoadRun(input: InputSelection(root: archive), control: control, target: target, logger: logger)
 
         // G1: the full load.
         let clock = ContinuousClock()
         var started = clock.now
-        let load = try LoadRun(options: options, logger: logger).run()
+        let load = try run.run()
         let loadSeconds = (clock.now - started) / .seconds(1)
         let rows = Int(try admin.queryValue("SELECT count(*) FROM \(loadSchema).events") ?? "") ?? 0
         print("G1 load: \(load.oneLine)")
@@ -64,13 +65,13 @@ enum PostgresPhase {
 
         // G3: the same source again (every file is recorded in loaded_files).
         started = clock.now
-        let rerun = try LoadRun(options: options, logger: logger).run()
+        let rerun = try run.run()
         let rerunSeconds = (clock.now - started) / .seconds(1)
 
         // G4: every event again under files the table has not seen (loaded_files emptied): each row conflicts.
         try admin.execute("TRUNCATE \(loadSchema).loaded_files")
         started = clock.now
-        let duplicates = try LoadRun(options: options, logger: logger).run()
+        let duplicates = try run.run()
         let duplicateSeconds = (clock.now - started) / .seconds(1)
 
         print("G2 plain COPY: \(copied) rows, \(Bench.mb(fileBytes)) MB of COPY text")

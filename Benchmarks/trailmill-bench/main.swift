@@ -337,10 +337,12 @@ enum Bench {
         label: String, archive: String, output: String, format: OutputFormat, logger: Logger, keep: Bool
     ) -> PhaseResult? {
         try? FileManager.default.removeItem(atPath: output)
-        var options = ExportOptions(source: archive, outputDirectory: output, outputStem: "bench")
-        options.jobs = jobs
-        options.format = format
-        let run = ExportRun(options: options, logger: logger, showProgress: false)
+        var control = RunControl()
+        control.jobs = jobs
+        control.spillDirectory = output
+        let run = ExportRun(
+            input: InputSelection(root: archive), control: control,
+            output: FileOutput(directory: output, stem: "bench", format: format), logger: logger)
 
         PeakMemory.reset()
         let clock = ContinuousClock()

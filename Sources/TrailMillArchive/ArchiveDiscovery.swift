@@ -21,6 +21,22 @@ public struct ArchiveSelection: Sendable, Hashable {
     }
 }
 
+extension ArchiveSelection {
+    /// The delivery dates to read for events from `first` through `last` (either end open): from the day before
+    /// `first` (a conservative margin) through `marginDays` days after `last` (CloudTrail delivers files minutes
+    /// to hours after their events, so late events sit in later folders). The one widening rule shared by every
+    /// command, the digest check and jobs; nil when both ends are open.
+    public static func deliveryDates(
+        forEventsFrom first: CivilDate?, through last: CivilDate?, marginDays: Int
+    ) -> ClosedRange<CivilDate>? {
+        guard first != nil || last != nil else { return nil }
+        let low = first.map { $0.adding(days: -1) } ?? CivilDate(daysSinceEpoch: CivilDate.daysFromCivil(year: 1, month: 1, day: 1))
+        let high = last.map { $0.adding(days: marginDays) }
+            ?? CivilDate(daysSinceEpoch: CivilDate.daysFromCivil(year: 9999, month: 12, day: 31))
+        return low <= high ? low...high : low...low
+    }
+}
+
 /// What a walk of the archive found.
 public struct DiscoveryResult: Sendable {
     /// Event log files in the selection, sorted by `relativePath` (byte order), so every run sees the same order.

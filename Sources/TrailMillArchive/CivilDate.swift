@@ -47,6 +47,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return CivilDate(daysSinceEpoch: seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
     }
 
+    /// The UTC date containing `millis` (ms since 1970).
+    public static func containing(millis: Int64) -> CivilDate {
+        CivilDate(daysSinceEpoch: day(ofMillis: millis))
+    }
+
+    /// Days since 1970-01-01 of the UTC date containing `millis` (floor division).
+    @inline(__always)
+    public static func day(ofMillis millis: Int64) -> Int {
+        Int(millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000)
+    }
+
     /// Days since 1970-01-01 (negative before).
     public var daysSinceEpoch: Int { CivilDate.daysFromCivil(year: year, month: month, day: day) }
 

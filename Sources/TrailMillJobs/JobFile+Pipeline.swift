@@ -30,38 +30,31 @@ extension JobFile {
             deliveryDates: deliveryDates(today: today, override: override), eventFolders: selection.eventFolders)
     }
 
-    /// Export options for one file sink. `outputStem` defaults to the sink's name; the caller may make it unique
-    /// per run. The options' own `selection` (derived from the time filter) is not what a job lists: use
-    /// ``archiveSelection(today:override:)`` for that.
-    public func exportOptions(for sink: FileSink, outputStem: String? = nil) -> ExportOptions {
-        var options = ExportOptions(
-            source: sourcePath, outputDirectory: sink.directory, outputStem: outputStem ?? sink.name)
-        applyInput(to: &options)
-        options.format = sink.format
-        options.gzip = sink.gzip
-        options.syslog = sink.syslog
-        options.maxBytesPerOutputFile = sink.maxFileBytes
-        return options
+    /// What a run of the job reads: its source, selection and filters (a run sets the files and dates).
+    public var inputSelection: InputSelection {
+        var input = InputSelection(root: sourcePath)
+        input.accounts = selection.accounts
+        input.regions = selection.regions
+        input.eventFolders = selection.eventFolders
+        input.filter = filters.eventFilter
+        input.digestVerification = digestVerification
+        return input
     }
 
-    /// Load options for a PostgreSQL sink. `spillDirectory` holds spill files of very large log files.
-    public func loadOptions(for sink: PostgresSink, spillDirectory: String) -> LoadOptions {
-        var input = ExportOptions(source: sourcePath, outputDirectory: spillDirectory, outputStem: sink.name)
-        applyInput(to: &input)
-        var options = LoadOptions(input: input)
-        options.conninfo = sink.database?.reveal()
-        options.schema = sink.schema
-        options.migrate = sink.migrate
-        return options
+    /// How a run of the job executes.
+    public var runControl: RunControl {
+        var control = RunControl()
+        control.jobs = jobs
+        control.maxDecompressedBytes = limits.maxDecompressedBytes
+        return control
     }
 
-    private func applyInput(to options: inout ExportOptions) {
-        options.accounts = selection.accounts
-        options.regions = selection.regions
-        options.filter = filters.eventFilter
-        options.jobs = jobs
-        options.maxDecompressedBytes = limits.maxDecompressedBytes
-        options.digestVerification = digestVerification
+    /// Where a PostgreSQL sink loads.
+    public func postgresTarget(for sink: PostgresSink) -> PostgresTarget {
+        var target = PostgresTarget(conninfo: sink.database?.reveal())
+        target.schema = sink.schema
+        target.migrate = sink.migrate
+        return target
     }
 }
 

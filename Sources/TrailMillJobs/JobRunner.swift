@@ -4,29 +4,16 @@ public import TrailMillArchive
 public import TrailMillPipeline
 
 /// Runs a job once (`trailmill run`): under the job's lock, repairs what a crashed run left, lists the selection,
-/// asks the state about every file (never a watermark), exports the files to process into each file sink through
-/// a publish intent (exactly once across crashes), loads them into each PostgreSQL sink (whose `loaded_files`
-/// is the authority), records every file's outcome and writes the run summary.
+/// asks the state about every file (never a watermark), and runs the engine once with every sink: each file is
+/// decoded once, each sink takes what it does not hold yet and keeps its own bookkeeping (a file sink through
+/// publish intents, exactly once across crashes; a PostgreSQL sink through its `loaded_files`, the authority).
+/// Then it records every file's outcome for the job and writes the run summary.
 ///
 /// ```swift
 /// let result = JobRunner(job: job, options: JobRunner.Options(), logger: logger).run()
 /// exit(result.summary.exitStatus)
 /// ```
 public struct JobRunner: Sendable {
-    /// The process exit statuses of `trailmill run`.
-    public enum ExitStatus {
-        /// Every file done (or skipped, or already done).
-        public static let success: Int32 = 0
-        /// Some file is dead (the rest were processed), or the run failed (output or database unusable).
-        public static let someDead: Int32 = 1
-        /// A usage error or a bad job file.
-        public static let configuration: Int32 = 2
-        /// Another run of the job holds its lock (or another load holds the schema's database lock).
-        public static let alreadyRunning: Int32 = 3
-        /// Stopped by SIGINT/SIGTERM; the state is consistent and the next run resumes.
-        public static let interrupted: Int32 = 4
-    }
-
     /// How to run.
     public struct Options: Sendable {
         /// Print the plan and change nothing anywhere.
@@ -46,6 +33,8 @@ public struct JobRunner: Sendable {
         public var publishBatchFiles = 20_000
         /// Recorded in a load's `load_runs.host`.
         public var host = ""
+        /// Draw the progress bar on stderr when it is a terminal.
+        public var showProgress = false
 
         /// Creates the defaults.
         public init() {}
@@ -74,7 +63,7 @@ public struct JobRunner: Sendable {
     }
 
     /// Runs the job (or, with `dryRun`, plans it). Never throws: failures end in the summary's `failure` and
-    /// `exitStatus`.
+    /// `verdict`.
     public func run() -> Result {
         let clock = ContinuousClock()
         let started = clock.now
@@ -97,11 +86,11 @@ public struct JobRunner: Sendable {
             lock = try RunLock.acquire(path: job.lockPath)
         } catch let error as RunLockError {
             summary.failure = error.isAlreadyRunning ? "job \(job.name) is \(error)" : "\(error)"
-            summary.exitStatus = error.isAlreadyRunning ? ExitStatus.alreadyRunning : ExitStatus.someDead
+            summary.verdict = error.isAlreadyRunning ? .alreadyRunning : .failed
             return Result(summary: summary)
         } catch {
             summary.failure = "cannot create the state directory: \(error)"
-            summary.exitStatus = ExitStatus.someDead
+            summary.verdict = .failed
             return Result(summary: summary)
         }
         defer { lock.release() }
@@ -113,7 +102,7 @@ public struct JobRunner: Sendable {
             runID = try state.beginRun()
         } catch {
             summary.failure = error.description
-            summary.exitStatus = ExitStatus.someDead
+            summary.verdict = .failed
             return Result(summary: summary)
         }
         summary.runID = runID
@@ -123,16 +112,12 @@ public struct JobRunner: Sendable {
             try execute(state: state, runID: runID, summary: &summary)
         } catch {
             summary.failure = error.message
-            summary.exitStatus = error.exitStatus
+            summary.verdict = error.verdict
         }
         if summary.failure == nil {
-            if options.cancellation.isCancelled || summary.interrupted {
-                summary.interrupted = true
-                summary.exitStatus = ExitStatus.interrupted
-            } else {
-                summary.exitStatus =
-                    summary.files.dead + summary.files.permanentlyDead > 0 ? ExitStatus.someDead : ExitStatus.success
-            }
+            summary.interrupted = summary.interrupted || options.cancellation.isCancelled
+            summary.verdict = .finished(
+                deadFiles: summary.files.dead + summary.files.permanentlyDead, interrupted: summary.interrupted)
         }
         summary.seconds = (clock.now - started) / .seconds(1)
         do {
@@ -154,7 +139,6 @@ public struct JobRunner: Sendable {
         let plan = try makePlan(state: state)
         summary.files.listed = plan.listed.count
         summary.files.toProcess = plan.toProcess.count
-        summary.files.alreadyDone = plan.alreadyDone.count
         summary.files.permanentlyDead = plan.permanentlyDead.count
         summary.bytesToProcess = plan.toProcess.reduce(0) { $0 + $1.size }
         for record in plan.permanentlyDead {
@@ -177,19 +161,56 @@ public struct JobRunner: Sendable {
                 "files.already_done": "\(plan.alreadyDone.count)",
             ])
 
-        var step = StepOutcome()
-        if !job.fileSinks.isEmpty {
-            step = try runFileSinks(plan.toProcess, state: state, runID: runID, summary: &summary)
+        // The files the engine is offered: those the state does not hold as done, plus, when the job loads into
+        // PostgreSQL, every other loadable file too (the database decides what it holds).
+        let doneForJob = Set(plan.alreadyDone.map(\.file.relativePath))
+        let changed = Set(plan.changed.map(\.0.relativePath))
+        let offered = job.postgresSinks.isEmpty
+            ? plan.toProcess : plan.loadable.filter { !changed.contains($0.relativePath) }
+
+        let keyWindowStart = job.dedupeWindowStartMillis(today: options.today, override: options.dates)
+        var sinks: [any EventSink] = []
+        for sink in job.sinks {
+            switch sink {
+            case .file(let file):
+                sinks.append(
+                    JobFileSink(
+                        sink: file, state: state, runID: runID, naming: OutputNaming(runID: runID), doneForJob: doneForJob,
+                        keyWindowStart: keyWindowStart, faults: options.faults, logger: logger))
+            case .postgres(let postgres):
+                var target = job.postgresTarget(for: postgres)
+                target.today = options.today.daysSinceEpoch
+                target.host = options.host
+                target.source = job.sourcePath
+                sinks.append(PostgresEventSink(name: postgres.name, target: target, logger: logger, observer: options.faults.runObserver))
+            }
         }
-        if !job.postgresSinks.isEmpty && !options.cancellation.isCancelled {
-            // The database decides what is loaded: every listed file goes to the load except the permanently dead
-            // and the changed, and (with file sinks too) those the file sinks did not finish this run.
-            let excluded = Set(plan.changed.map(\.0.relativePath)).union(step.notDone)
-            let files = plan.loadable.filter { !excluded.contains($0.relativePath) }
-            try runPostgresSinks(files, state: state, runID: runID, summary: &summary)
-        }
+        var input = job.inputSelection
+        input.files = offered
+        input.deliveryDates = job.deliveryDates(today: options.today, override: options.dates)
+        var control = job.runControl
+        control.spillDirectory = JobPaths.directory(of: job.statePath)
+        control.cancellation = options.cancellation
+        control.checkpointEvery = (options.publishBatchBytes, options.publishBatchFiles)
+        control.observer = options.faults.runObserver
+        var engine = RunEngine(input: input, control: control, sinks: sinks, logger: logger)
+        engine.showProgress = options.showProgress
+        if !job.postgresSinks.isEmpty { engine.extraWindow = PostgresEventSink.filesDecodedAhead }
+        let outcome: RunOutcome
+        do { outcome = try engine.run() } catch { throw JobRunFailure(message: error.message) }
+        try record(outcome, sinks: sinks, plan: plan, doneForJob: doneForJob, state: state, runID: runID, summary: &summary)
+        for sink in job.fileSinks { JobFileSink.removeStagingRoot(of: sink) }
         summary.dead.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
         summary.skipped.sort { $0.file.utf8.lexicographicallyPrecedes($1.file.utf8) }
+        if outcome.interrupted { summary.interrupted = true }
+        // A sink that could not take its files (its lock is busy, its database is gone) fails the run.
+        let failures = zip(job.sinks, outcome.sinks).compactMap { sink, result in
+            result.failure.map { (sink.name, $0) }
+        }
+        if let (name, failure) = failures.first {
+            throw JobRunFailure(
+                message: "sink \(name): \(failure.message)", verdict: failure.isLockBusy ? .alreadyRunning : .failed)
+        }
         pruneDeliveredKeys(state: state)
     }
 
@@ -214,16 +235,10 @@ public struct JobRunner: Sendable {
     }
 }
 
-/// What the file-sink step left undone, for the PostgreSQL step of a job with both kinds of sinks.
-struct StepOutcome {
-    /// Files not done by the file sinks this run (dead, skipped or not reached).
-    var notDone = Set<String>()
-}
-
-/// A failure that ends a run early, with the exit status it maps to.
+/// A failure that ends a run early, with its verdict.
 struct JobRunFailure: Error {
     var message: String
-    var exitStatus: Int32 = JobRunner.ExitStatus.someDead
+    var verdict: RunVerdict = .failed
 
     /// Runs a state operation, turning its error into a run failure.
     static func wrap<T>(_ body: () throws(JobStateError) -> T) throws(JobRunFailure) -> T {

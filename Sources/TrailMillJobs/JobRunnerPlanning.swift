@@ -88,11 +88,11 @@ extension JobRunner {
             plan = try makePlan(state: state)
         } catch let error as JobStateError {
             summary.failure = error.description
-            summary.exitStatus = ExitStatus.someDead
+            summary.verdict = .failed
             return Result(summary: summary)
         } catch {
             summary.failure = (error as? JobRunFailure)?.message ?? "\(error)"
-            summary.exitStatus = ExitStatus.someDead
+            summary.verdict = .failed
             return Result(summary: summary)
         }
         summary.files.listed = plan.listed.count
@@ -133,11 +133,9 @@ extension JobRunner {
             lines.append("sink \(sink.name) (\(sink.type.rawValue) → \(sink.directory)): \(action)")
         }
         for sink in job.postgresSinks {
-            var options = job.loadOptions(for: sink, spillDirectory: NSTemporaryDirectory())
-            options.input.archiveSelection = archiveSelection
             let files = plan.loadable.filter { file in !plan.changed.contains { $0.0.relativePath == file.relativePath } }
             do {
-                let load = try LoadRun.plan(options: options, files: files)
+                let load = try PostgresEventSink.plan(target: job.postgresTarget(for: sink), files: files)
                 var text = "sink \(sink.name) (postgres, schema \(sink.schema)): \(load.notLoaded) of \(files.count) "
                     + "files not yet in loaded_files (would load them), \(load.alreadyLoaded) already loaded"
                 if load.changed > 0 { text += ", \(load.changed) changed since loaded (would be dead)" }
@@ -150,7 +148,7 @@ extension JobRunner {
             } catch {
                 lines.append("sink \(sink.name) (postgres, schema \(sink.schema)): cannot check: \(error.message)")
                 summary.failure = error.message
-                summary.exitStatus = ExitStatus.someDead
+                summary.verdict = .failed
             }
         }
         return Result(summary: summary, planText: lines.joined(separator: "\n") + "\n")

@@ -58,13 +58,13 @@ extension JobRunner {
             recovery.discarded += 1
         }
         for sink in job.fileSinks {
-            let root = Self.stagingRoot(of: sink)
+            let root = JobFileSink.stagingRoot(of: sink)
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
             for entry in entries {
                 try? FileManager.default.removeItem(atPath: root + "/" + entry)
                 recovery.stagingRemoved += 1
             }
-            removeStagingRoot(of: sink)
+            JobFileSink.removeStagingRoot(of: sink)
         }
         if recovery.stagingRemoved > 0 {
             logger.info("removed staging left by a crashed run", metadata: ["directories": "\(recovery.stagingRemoved)"])

@@ -82,24 +82,18 @@ public struct FaultInjector: Sendable, Hashable {
         kill(getpid(), SIGKILL)
     }
 
-    /// The export observer that fires `mid-decode` and `mid-write` (nil when neither is armed).
-    var exportObserver: (@Sendable (ExportEvent) -> Void)? {
-        guard point == .midDecode || point == .midWrite else { return nil }
+    /// The run observer that fires `mid-decode` (after the first decoded file is consumed) and `mid-copy` (inside
+    /// the first batch's COPY); nil when neither is armed. `mid-write` and `after-rename` are fired by the job's
+    /// file sinks.
+    var runObserver: (@Sendable (RunEvent) -> Void)? {
+        guard point == .midDecode || point == .midCopy else { return nil }
         let injector = self
         return { event in
             switch event {
             case .fileConsumed: injector.hit(.midDecode)
-            case .firstLineWritten: injector.hit(.midWrite)
+            case .copying: injector.hit(.midCopy)
+            case .firstLineWritten, .committed: break
             }
-        }
-    }
-
-    /// The load observer that fires `mid-copy` (nil when not armed).
-    var batchObserver: (@Sendable (BatchEvent) -> Void)? {
-        guard point == .midCopy else { return nil }
-        let injector = self
-        return { event in
-            if case .copying = event { injector.hit(.midCopy) }
         }
     }
 }

@@ -23,9 +23,11 @@ public struct JobRunSummary: Codable, Sendable {
         public var permanentlyDead = 0
         /// Files not reached because the run was stopped; the next run takes them.
         public var notReached = 0
+        /// Files decoded: each at most once, however many sinks take it.
+        public var decoded = 0
 
         enum CodingKeys: String, CodingKey {
-            case listed, done, skipped, dead
+            case listed, done, skipped, dead, decoded
             case toProcess = "to_process", alreadyDone = "already_done", permanentlyDead = "permanently_dead"
             case notReached = "not_reached"
         }
@@ -52,11 +54,13 @@ public struct JobRunSummary: Codable, Sendable {
         public var sha256: String
     }
 
-    /// What one sink did (its export or load summaries merged over the run's publications).
+    /// What one sink did this run.
     public struct Sink: Codable, Sendable {
         public var name: String
         public var type: String
         public var summary: RunSummary
+        /// Why the sink stopped taking files, when it failed (the other sinks carried on).
+        public var failure: String?
     }
 
     /// What the run found left over by a crashed run and repaired first.
@@ -84,7 +88,7 @@ public struct JobRunSummary: Codable, Sendable {
     public var files = Files()
     /// Compressed bytes of the files to process.
     public var bytesToProcess = 0
-    /// Event counts of the first sink (every sink sees the same events).
+    /// Event counts of the first sink (each sink's own are in `sinks`).
     public var events = RunSummary.Events()
     public var dead: [DeadFile] = []
     public var skipped: [RunSummary.FileReason] = []
@@ -96,12 +100,14 @@ public struct JobRunSummary: Codable, Sendable {
     /// Why the run failed as a whole, when it did.
     public var failure: String?
     public var seconds = 0.0
-    /// The process exit status (see ``JobRunner/ExitStatus``).
-    public var exitStatus: Int32 = 0
+    /// How the run ended; setting it sets ``exitStatus``.
+    public var verdict: RunVerdict = .complete { didSet { exitStatus = verdict.exitStatus } }
+    /// The process exit status of ``verdict``.
+    public private(set) var exitStatus: Int32 = 0
     public var schemaVersion = 1
 
     enum CodingKeys: String, CodingKey {
-        case job, files, events, dead, skipped, outputs, sinks, recovery, interrupted, failure, seconds
+        case job, files, events, dead, skipped, outputs, sinks, recovery, interrupted, failure, seconds, verdict
         case runID = "run_id", dryRun = "dry_run", deliveryFrom = "delivery_from", deliveryTo = "delivery_to"
         case bytesToProcess = "bytes_to_process", exitStatus = "exit_status", schemaVersion = "schema_version"
     }

@@ -3,14 +3,16 @@ import GRDB
 
 extension JobState {
     /// Records a publication about to happen (before any output is renamed into place) and returns it with its id.
-    /// `events` may repeat a key; it is stored once.
+    /// `events` may repeat a key; it is stored once. `sink` names the one sink it publishes for; nil means every
+    /// sink of the job (its files become done for the job when it completes).
     public func recordIntent(
-        runID: Int64, outputs: [PublishIntent.Output], files: [FileIdentity], events: [DeliveredEvent],
-        nowMillis: Int64 = JobClock.nowMillis()
+        runID: Int64, sink: String? = nil, outputs: [PublishIntent.Output], files: [FileIdentity],
+        events: [DeliveredEvent], nowMillis: Int64 = JobClock.nowMillis()
     ) throws(JobStateError) -> PublishIntent {
         try write("record intent") { db in
             try db.execute(
-                sql: "INSERT INTO publish_intents (run_id, created_ms) VALUES (?, ?)", arguments: [runID, nowMillis])
+                sql: "INSERT INTO publish_intents (run_id, created_ms, sink) VALUES (?, ?, ?)",
+                arguments: [runID, nowMillis, sink])
             let id = db.lastInsertedRowID
             let output = try db.cachedStatement(
                 sql: """
@@ -31,14 +33,15 @@ extension JobState {
                 try key.execute(arguments: [id, Data(event.key.bytes), event.eventTimeMillis])
             }
             return PublishIntent(
-                id: id, runID: runID, createdMillis: nowMillis, outputs: outputs, files: files, events: events)
+                id: id, runID: runID, sink: sink, createdMillis: nowMillis, outputs: outputs, files: files,
+                events: events)
         }
     }
 
     /// Intents recorded but neither completed nor discarded (left by a crash), oldest first.
     public func pendingIntents() throws(JobStateError) -> [PublishIntent] {
         try read("read intents") { db in
-            try Row.fetchAll(db, sql: "SELECT id, run_id, created_ms FROM publish_intents ORDER BY id").map { row in
+            try Row.fetchAll(db, sql: "SELECT id, run_id, created_ms, sink FROM publish_intents ORDER BY id").map { row in
                 let id: Int64 = row["id"]
                 let outputs = try Row.fetchAll(
                     db, sql: "SELECT * FROM intent_outputs WHERE intent_id = ? ORDER BY position", arguments: [id]
@@ -61,26 +64,33 @@ extension JobState {
                     }
                 }
                 return PublishIntent(
-                    id: id, runID: row["run_id"], createdMillis: row["created_ms"], outputs: outputs, files: files,
-                    events: events)
+                    id: id, runID: row["run_id"], sink: row["sink"], createdMillis: row["created_ms"], outputs: outputs,
+                    files: files, events: events)
             }
         }
     }
 
     /// Completes a publication whose outputs are in place (renamed, directory fsynced). In one transaction: marks
-    /// its files done, records its outputs under the intent's run, adds its event keys to the delivered set and
-    /// deletes the intent. Returns false when no such intent is pending (already completed or discarded).
+    /// its files done (for its sink, or for the job when it publishes for every sink), records its outputs under
+    /// the intent's run, adds its event keys to its sink's delivered set and deletes the intent. Returns false
+    /// when no such intent is pending (already completed or discarded).
     @discardableResult
     public func completeIntent(_ id: Int64, nowMillis: Int64 = JobClock.nowMillis()) throws(JobStateError) -> Bool {
         try write("complete intent") { db in
             guard
-                let runID = try Int64.fetchOne(
-                    db, sql: "SELECT run_id FROM publish_intents WHERE id = ?", arguments: [id])
+                let intent = try Row.fetchOne(
+                    db, sql: "SELECT run_id, sink FROM publish_intents WHERE id = ?", arguments: [id])
             else { return false }
+            let runID: Int64 = intent["run_id"]
+            let sink: String? = intent["sink"]
             let files = try Row.fetchAll(
                 db, sql: "SELECT key, size, sha256 FROM intent_files WHERE intent_id = ?", arguments: [id]
             ).map { FileIdentity(key: $0["key"], size: $0["size"], sha256: $0["sha256"]) }
-            try Self.markDone(files, runID: runID, nowMillis: nowMillis, db: db)
+            if let sink {
+                try Self.markSinkDone(sink, keys: files.map(\.key), runID: runID, nowMillis: nowMillis, db: db)
+            } else {
+                try Self.markDone(files, runID: runID, nowMillis: nowMillis, db: db)
+            }
             try db.execute(
                 sql: """
                     INSERT INTO outputs (run_id, sink, path, events, bytes, sha256)
@@ -91,10 +101,10 @@ extension JobState {
             // A key already delivered keeps its first run; its event time is the same.
             try db.execute(
                 sql: """
-                    INSERT OR IGNORE INTO delivered_keys (key, event_time_ms, run_id)
-                    SELECT key, event_time_ms, ? FROM intent_keys WHERE intent_id = ?
+                    INSERT OR IGNORE INTO delivered_keys (sink, key, event_time_ms, run_id)
+                    SELECT ?, key, event_time_ms, ? FROM intent_keys WHERE intent_id = ?
                     """,
-                arguments: [runID, id])
+                arguments: [sink ?? Self.everySink, runID, id])
             try db.execute(sql: "DELETE FROM publish_intents WHERE id = ?", arguments: [id])
             return true
         }

@@ -2,14 +2,20 @@ import Foundation
 import GRDB
 
 extension JobState {
-    /// Every delivered key whose event time is in `window` (UTC ms), for an in-memory membership set. Load the
-    /// run's dedupe window once, then test keys against the set.
-    public func deliveredKeys(eventTimes window: ClosedRange<Int64>) throws(JobStateError) -> Set<DeliveredKey> {
+    /// Every key delivered to `sink` (nil = to any sink) whose event time is in `window` (UTC ms), for an
+    /// in-memory membership set. Load the run's dedupe window once, then test keys against the set.
+    public func deliveredKeys(
+        sink: String? = nil, eventTimes window: ClosedRange<Int64>
+    ) throws(JobStateError) -> Set<DeliveredKey> {
         try read("load delivered keys") { db in
             var keys = Set<DeliveredKey>()
             let cursor = try Data.fetchCursor(
-                db, sql: "SELECT key FROM delivered_keys WHERE event_time_ms BETWEEN ? AND ?",
-                arguments: [window.lowerBound, window.upperBound])
+                db,
+                sql: "SELECT key FROM delivered_keys WHERE event_time_ms BETWEEN ? AND ?"
+                    + (sink == nil ? "" : " AND sink IN (?, ?)"),
+                arguments: StatementArguments(
+                    [window.lowerBound, window.upperBound] as [any DatabaseValueConvertible]
+                        + (sink.map { [$0, Self.everySink] } ?? [])))
             while let bytes = try cursor.next() {
                 if let key = DeliveredKey(bytes: bytes) { keys.insert(key) }
             }
@@ -17,7 +23,7 @@ extension JobState {
         }
     }
 
-    /// Which of `keys` were delivered already (at any event time), by batched lookups on the primary key.
+    /// Which of `keys` were delivered already to any sink (at any event time), by batched lookups.
     public func delivered(among keys: some Collection<DeliveredKey>) throws(JobStateError) -> Set<DeliveredKey> {
         let all = Array(keys)
         return try read("look up delivered keys") { db in

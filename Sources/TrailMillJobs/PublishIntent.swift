@@ -2,14 +2,16 @@
 /// renamed into place. Recorded in the state store *before* the renames; completed (files done, outputs recorded,
 /// event keys stored, in one transaction) *after* the renames and the directory fsync.
 ///
-/// One intent should cover one batch across every file sink of the job, so that "done" means delivered to all of
-/// them. After a crash, ``JobState/pendingIntents()`` returns the intents left behind and ``resolve(sha256Of:)``
+/// An intent covers one batch of one sink (or, from states before per-sink bookkeeping, of every sink). After a
+/// crash, ``JobState/pendingIntents()`` returns the intents left behind and ``resolve(sha256Of:)``
 /// says whether to roll each forward or back.
 public struct PublishIntent: Sendable, Hashable {
     /// Store id (assigned by ``JobState/recordIntent(runID:outputs:files:events:nowMillis:)``).
     public var id: Int64
     /// The run that made it.
     public var runID: Int64
+    /// The sink it publishes for; nil = every sink of the job.
+    public var sink: String?
     /// When it was recorded (UTC ms).
     public var createdMillis: Int64
     /// The files it publishes.
@@ -21,11 +23,12 @@ public struct PublishIntent: Sendable, Hashable {
 
     /// Creates a value (the store creates them; tests and recovery tools may too).
     public init(
-        id: Int64, runID: Int64, createdMillis: Int64, outputs: [Output], files: [FileIdentity],
+        id: Int64, runID: Int64, sink: String? = nil, createdMillis: Int64, outputs: [Output], files: [FileIdentity],
         events: [DeliveredEvent]
     ) {
         self.id = id
         self.runID = runID
+        self.sink = sink
         self.createdMillis = createdMillis
         self.outputs = outputs
         self.files = files

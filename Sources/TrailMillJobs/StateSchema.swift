@@ -75,6 +75,34 @@ enum StateSchema {
                     ) WITHOUT ROWID;
                     """)
         }
+        // v2: per-sink bookkeeping. A file is done for a sink once that sink's publication of it completed
+        // (`sink_files`); it is done for the job (`files.status`) once every sink has it. Delivered keys and
+        // publish intents belong to one sink. Keys and intents from v1 states belong to every sink (`'*'`, NULL).
+        migrator.registerMigration("v2-sinks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE sink_files (
+                        sink TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        done_ms INTEGER NOT NULL,
+                        run_id INTEGER REFERENCES runs(id),
+                        PRIMARY KEY (sink, key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE sink_delivered_keys (
+                        sink TEXT NOT NULL,
+                        key BLOB NOT NULL CHECK (length(key) = 16),
+                        event_time_ms INTEGER NOT NULL,
+                        run_id INTEGER NOT NULL,
+                        PRIMARY KEY (sink, key)
+                    ) WITHOUT ROWID;
+                    INSERT INTO sink_delivered_keys (sink, key, event_time_ms, run_id)
+                        SELECT '*', key, event_time_ms, run_id FROM delivered_keys;
+                    DROP TABLE delivered_keys;
+                    ALTER TABLE sink_delivered_keys RENAME TO delivered_keys;
+                    CREATE INDEX delivered_keys_time ON delivered_keys(event_time_ms);
+                    ALTER TABLE publish_intents ADD COLUMN sink TEXT;
+                    """)
+        }
         return migrator
     }
 }

@@ -9,6 +9,9 @@ public struct RunSummary: Codable, Sendable {
         public var done = 0
         public var skipped = 0
         public var dead = 0
+        /// Files decoded: each at most once per run, however many sinks take it (not a verdict: a decoded file is
+        /// also done, skipped or dead).
+        public var decoded = 0
 
         /// Zero counts.
         public init() {}
@@ -55,6 +58,13 @@ public struct RunSummary: Codable, Sendable {
         public var path: String
         public var events: Int
         public var bytes: Int
+
+        /// Creates a value.
+        public init(path: String, events: Int, bytes: Int) {
+            self.path = path
+            self.events = events
+            self.bytes = bytes
+        }
     }
 
     /// What a `trailmill load` did in PostgreSQL (absent for exports).
@@ -105,13 +115,15 @@ public struct RunSummary: Codable, Sendable {
     /// `flat`, `raw`, `cef`, `leef`, or `postgres` for a load.
     public var format = ""
     public var schemaVersion = 1
-    /// 0 = no file dead, 1 = some file dead (or the run failed).
-    public var exitStatus = 0
+    /// How the run ended; setting it sets ``exitStatus``.
+    public var verdict: RunVerdict = .complete { didSet { exitStatus = Int(verdict.exitStatus) } }
+    /// The process exit status of ``verdict`` (see ``RunVerdict/exitStatus``).
+    public private(set) var exitStatus = 0
     /// Set when the run stopped early on a cancellation (SIGINT/SIGTERM in `trailmill run`); absent otherwise.
     public var interrupted: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case files, events, bytes, skipped, dead, outputs, seconds, format, database, interrupted
+        case files, events, bytes, skipped, dead, outputs, seconds, format, database, interrupted, verdict
         case dedupeKeys = "dedupe_keys", dedupeTableBytes = "dedupe_table_bytes", schemaVersion = "schema_version"
         case exitStatus = "exit_status"
     }
@@ -140,6 +152,7 @@ public struct RunSummary: Codable, Sendable {
         files.done += other.files.done
         files.skipped += other.files.skipped
         files.dead += other.files.dead
+        files.decoded += other.files.decoded
         events.read += other.events.read
         events.written += other.events.written
         events.duplicates += other.events.duplicates
@@ -168,7 +181,7 @@ public struct RunSummary: Codable, Sendable {
         dedupeKeys = max(dedupeKeys, other.dedupeKeys)
         dedupeTableBytes = max(dedupeTableBytes, other.dedupeTableBytes)
         if format.isEmpty { format = other.format }
-        exitStatus = max(exitStatus, other.exitStatus)
+        if other.exitStatus > exitStatus { verdict = other.verdict }
         if other.interrupted == true { interrupted = true }
     }
 

@@ -47,19 +47,21 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
-        var options = ExportOptions(source: input.source, outputDirectory: out, outputStem: Self.outputStem())
-        input.apply(to: &options)
-        options.format = format
-        options.gzip = gzip
-        options.syslog = syslog
-        options.maxBytesPerOutputFile = maxFileBytes
+        var output = FileOutput(directory: out, stem: Self.outputStem(), format: format)
+        output.gzip = gzip
+        output.syslog = syslog
+        output.maxBytesPerFile = maxFileBytes
+        var control = input.control
+        control.spillDirectory = out
 
         let summary: RunSummary
         do {
-            summary = try ExportRun(options: options, logger: logger, showProgress: !input.quiet).run()
+            summary = try ExportRun(
+                input: input.selection, control: control, output: output, logger: logger, showProgress: !input.quiet
+            ).run()
         } catch {
             StandardError.write("trailmill: \(error.message)\n")
-            throw ExitCode(1)
+            throw ExitCode(RunVerdict.failed.exitStatus)
         }
         try input.finish(summary)
     }

@@ -92,29 +92,36 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Copies the selection, filters and limits into `options`.
-    func apply(to options: inout ExportOptions) {
-        options.source = source
-        options.accounts = Set(accounts)
-        options.regions = Set(regions)
-        options.jobs = jobs
-        options.deliveryMarginDays = deliveryMarginDays
-        options.maxDecompressedBytes = maxUncompressedBytes
-        options.filter.sinceMillis = since.flatMap { TimeArgument.parse($0, endOfDay: false) }
-        options.filter.untilMillis = until.flatMap { TimeArgument.parse($0, endOfDay: true) }
-        options.filter.eventNames = eventNames
-        options.filter.eventSources = eventSources
-        options.filter.users = users
-        options.filter.categories = categories
-        options.filter.readOnly = readOnly ? .readOnly : (writesOnly ? .writesOnly : .any)
-        options.filter.errorsOnly = errorsOnly
+    /// What to read: the source, selection, filters and digest check.
+    var selection: InputSelection {
+        var input = InputSelection(root: source)
+        input.accounts = Set(accounts)
+        input.regions = Set(regions)
+        input.deliveryMarginDays = deliveryMarginDays
+        input.filter.sinceMillis = since.flatMap { TimeArgument.parse($0, endOfDay: false) }
+        input.filter.untilMillis = until.flatMap { TimeArgument.parse($0, endOfDay: true) }
+        input.filter.eventNames = eventNames
+        input.filter.eventSources = eventSources
+        input.filter.users = users
+        input.filter.categories = categories
+        input.filter.readOnly = readOnly ? .readOnly : (writesOnly ? .writesOnly : .any)
+        input.filter.errorsOnly = errorsOnly
         if verifyDigests {
             var verification = DigestVerification()
             verification.publicKeyPaths = publicKeys
             verification.signaturesPath = signatures
             verification.deliverUnverified = deliverUnverified
-            options.digestVerification = verification
+            input.digestVerification = verification
         }
+        return input
+    }
+
+    /// How to run: parallelism and limits.
+    var control: RunControl {
+        var control = RunControl()
+        control.jobs = jobs
+        control.maxDecompressedBytes = maxUncompressedBytes
+        return control
     }
 
     /// Writes the summary file when asked, prints the summary line unless quiet, and exits with the run's status.

@@ -37,22 +37,22 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
-        var exportOptions = ExportOptions(source: input.source, outputDirectory: "", outputStem: "")
-        input.apply(to: &exportOptions)
-        var options = LoadOptions(input: exportOptions)
-        options.conninfo = target.database
-        options.schema = target.schema
-        options.migrate = migrate
-        options.batchBytes = batchBytes
-        options.maxRetries = retries
-        options.host = ProcessInfo.processInfo.hostName
+        var target = PostgresTarget(conninfo: self.target.database)
+        target.schema = self.target.schema
+        target.migrate = migrate
+        target.batchBytes = batchBytes
+        target.maxRetries = retries
+        target.host = ProcessInfo.processInfo.hostName
 
         let summary: RunSummary
         do {
-            summary = try LoadRun(options: options, logger: logger, showProgress: !input.quiet).run()
+            summary = try LoadRun(
+                input: input.selection, control: input.control, target: target, logger: logger,
+                showProgress: !input.quiet
+            ).run()
         } catch {
             StandardError.write("trailmill: \(error.message)\n")
-            throw ExitCode(error.exitStatus)
+            throw ExitCode((error.isLockBusy ? RunVerdict.alreadyRunning : .failed).exitStatus)
         }
         try input.finish(summary)
     }

@@ -65,7 +65,7 @@ struct RunCommand: ParsableCommand {
         let jobFile: JobFile
         do { jobFile = try JobLoader().load(path: job) } catch {
             StandardError.write("trailmill: \(error)\n")
-            throw ExitCode(JobRunner.ExitStatus.configuration)
+            throw ExitCode(RunVerdict.badConfiguration.exitStatus)
         }
         var options = JobRunner.Options()
         options.dryRun = dryRun

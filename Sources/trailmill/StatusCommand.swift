@@ -30,7 +30,7 @@ struct StatusCommand: ParsableCommand {
         let jobFile: JobFile
         do { jobFile = try JobLoader().load(path: job) } catch {
             StandardError.write("trailmill: \(error)\n")
-            throw ExitCode(JobRunner.ExitStatus.configuration)
+            throw ExitCode(RunVerdict.badConfiguration.exitStatus)
         }
         let maxAttempts = jobFile.limits.maxAttempts
         do throws(JobStateError) {

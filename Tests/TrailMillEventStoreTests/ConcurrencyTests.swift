@@ -25,7 +25,7 @@ struct ConcurrencyTests {
             _ = try schema.load(archive.root.path)
             Issue.record("loaded while another session held the lock")
         } catch {
-            #expect(error.exitStatus == LoadRun.lockBusyExitStatus)
+            #expect(error.isLockBusy)
             #expect(error.message.contains("another trailmill load") && error.message.contains("\(holder.backendPID)"))
         }
         #expect(try schema.count() == 0 && schema.count("loaded_files") == 0)
@@ -43,9 +43,9 @@ struct ConcurrencyTests {
         let manifest = try SyntheticArchive.write(to: root.path, options: synth)
         let schema = try TestSchema()
         let options = schema.options(root.path) { $0.batchBytes = 64 << 10 }
-        let outcomes = Mutex<[Result<RunSummary, LoadRun.Failure>]>([])
+        let outcomes = Mutex<[Result<RunSummary, RunFailure>]>([])
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
-            let outcome = Result { () throws(LoadRun.Failure) in try LoadRun(options: options, logger: quietLogger).run() }
+            let outcome = Result { () throws(RunFailure) in try options.run() }
             outcomes.withLock { $0.append(outcome) }
         }
         let results = outcomes.withLock { $0 }
@@ -53,7 +53,7 @@ struct ConcurrencyTests {
         for result in results {
             switch result {
             case .success(let summary): written += summary.events.written
-            case .failure(let failure): #expect(failure.exitStatus == LoadRun.lockBusyExitStatus, "\(failure)")
+            case .failure(let failure): #expect(failure.isLockBusy, "\(failure)")
             }
         }
         #expect(written == manifest.distinctEvents)

@@ -43,7 +43,8 @@ struct ConformanceTests {
         let output = try TemporaryDirectory("out")
         defer { output.remove() }
         let export = try ExportRun(
-            options: ExportOptions(source: source, outputDirectory: output.path, outputStem: "x"), logger: quietLogger
+            input: InputSelection(root: source), control: RunControl(),
+            output: FileOutput(directory: output.path, stem: "x"), logger: quietLogger
         ).run()
         let schema = try TestSchema()
         let load = try schema.load(source)

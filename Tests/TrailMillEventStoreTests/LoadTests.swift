@@ -45,7 +45,8 @@ struct LoadTests {
         let output = try TemporaryDirectory("out")
         defer { output.remove() }
         let export = try ExportRun(
-            options: ExportOptions(source: root.path, outputDirectory: output.path, outputStem: "x"), logger: quietLogger
+            input: InputSelection(root: root.path), control: RunControl(),
+            output: FileOutput(directory: output.path, stem: "x"), logger: quietLogger
         ).run()
         #expect(export.events.written == first.events.written)
 

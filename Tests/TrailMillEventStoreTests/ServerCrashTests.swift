@@ -23,15 +23,14 @@ struct ServerCrashTests {
         return (root, try SyntheticArchive.write(to: root.path, options: synth))
     }
 
-    static func options(_ source: String, cluster: PrivateCluster) -> LoadOptions {
-        var input = ExportOptions(source: source, outputDirectory: "", outputStem: "")
-        input.jobs = 2
-        var options = LoadOptions(input: input)
-        options.conninfo = cluster.conninfo
+    static func options(_ source: String, cluster: PrivateCluster) -> LoadSetup {
+        var options = LoadSetup(source: source, schema: "cloudtrail")
+        options.control.jobs = 2
+        options.target.conninfo = cluster.conninfo
         options.migrate = true
         options.batchBytes = 1  // one file per transaction
-        options.initialBackoff = .milliseconds(50)
-        options.maxBackoff = .milliseconds(200)
+        options.target.initialBackoff = .milliseconds(50)
+        options.target.maxBackoff = .milliseconds(200)
         return options
     }
 
@@ -58,10 +57,10 @@ struct ServerCrashTests {
             if event == .copying(batch: 4) { try? cluster.crash() }
         }
         do {
-            _ = try LoadRun(options: options, logger: quietLogger).run()
+            _ = try options.run()
             Issue.record("the load finished although the server was down")
         } catch {
-            #expect(error.exitStatus == 1)
+            #expect(!error.isLockBusy)
             #expect(error.message.contains("lost the connection to PostgreSQL") && error.message.contains("run the load again"))
         }
         try cluster.start()
@@ -71,7 +70,7 @@ struct ServerCrashTests {
         #expect(try connection.query("SELECT status FROM cloudtrail.load_runs") == [["running"]])
 
         options.batchObserver = nil
-        let rerun = try LoadRun(options: options, logger: quietLogger).run()
+        let rerun = try options.run()
         #expect(rerun.database?.filesAlreadyLoaded == 3 && rerun.files.done == manifest.files - 3)
         #expect(try connection.query("SELECT count(*) FROM cloudtrail.events") == [["\(manifest.distinctEvents)"]])
         #expect(try connection.query("SELECT count(*) FROM cloudtrail.loaded_files") == [["\(manifest.files)"]])
@@ -92,7 +91,7 @@ struct ServerCrashTests {
                 try? cluster.start()
             }
         }
-        let summary = try LoadRun(options: options, logger: quietLogger).run()
+        let summary = try options.run()
         #expect(summary.database?.reconnects ?? 0 >= 1)
         #expect(summary.files.done == manifest.files && summary.exitStatus == 0)
         #expect(summary.events.written == manifest.distinctEvents)

@@ -37,22 +37,55 @@ final class TestSchema {
         Int(try value("SELECT count(*) FROM \(quoted).\(table) WHERE \(condition)") ?? "") ?? -1
     }
 
-    /// Options loading `source` into this schema.
-    func options(_ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }) -> LoadOptions {
-        var input = ExportOptions(source: source, outputDirectory: "", outputStem: "")
-        input.jobs = jobs
-        var options = LoadOptions(input: input)
-        options.schema = name
-        options.today = CivilDateToday.days
-        configure(&options)
-        return options
+    /// A load of `source` into this schema.
+    func options(_ source: String, jobs: Int = 2, configure: (inout LoadSetup) -> Void = { _ in }) -> LoadSetup {
+        var setup = LoadSetup(source: source, schema: name)
+        setup.control.jobs = jobs
+        setup.target.today = CivilDateToday.days
+        configure(&setup)
+        return setup
     }
 
     /// Loads `source` and returns the summary.
     func load(
-        _ source: String, jobs: Int = 2, configure: (inout LoadOptions) -> Void = { _ in }
-    ) throws(LoadRun.Failure) -> RunSummary {
-        try LoadRun(options: options(source, jobs: jobs, configure: configure), logger: quietLogger).run()
+        _ source: String, jobs: Int = 2, configure: (inout LoadSetup) -> Void = { _ in }
+    ) throws(RunFailure) -> RunSummary {
+        try options(source, jobs: jobs, configure: configure).run()
+    }
+}
+
+/// What one test load reads, how it runs and where it loads, with shortcuts for the settings tests change.
+struct LoadSetup {
+    var input: InputSelection
+    var control = RunControl()
+    var target: PostgresTarget
+
+    init(source: String, schema: String) {
+        input = InputSelection(root: source)
+        target = PostgresTarget()
+        target.schema = schema
+    }
+
+    var batchBytes: Int {
+        get { target.batchBytes }
+        set { target.batchBytes = newValue }
+    }
+    var migrate: Bool {
+        get { target.migrate }
+        set { target.migrate = newValue }
+    }
+    var maxRetries: Int {
+        get { target.maxRetries }
+        set { target.maxRetries = newValue }
+    }
+    /// Called as batches progress (the fault tests stop the server from here).
+    var batchObserver: (@Sendable (RunEvent) -> Void)? {
+        get { control.observer }
+        set { control.observer = newValue }
+    }
+
+    func run() throws(RunFailure) -> RunSummary {
+        try LoadRun(input: input, control: control, target: target, logger: quietLogger).run()
     }
 }
 
@@ -73,11 +106,9 @@ extension RunSummary {
 /// A load into any schema (for names `TestSchema` does not make).
 enum TrailMillPipelineLoad {
     static func run(_ source: String, schema: String, migrate: Bool) throws -> RunSummary {
-        var input = ExportOptions(source: source, outputDirectory: "", outputStem: "")
-        input.jobs = 2
-        var options = LoadOptions(input: input)
-        options.schema = schema
-        options.migrate = migrate
-        return try LoadRun(options: options, logger: quietLogger).run()
+        var setup = LoadSetup(source: source, schema: schema)
+        setup.control.jobs = 2
+        setup.migrate = migrate
+        return try setup.run()
     }
 }

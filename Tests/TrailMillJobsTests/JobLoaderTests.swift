@@ -134,17 +134,15 @@ import TrailMillSIEM
               - {type: postgres, database: "postgresql://u:pw@db/x", schema: s}
             """)
         let cef = try #require(job.fileSinks.first)
-        let options = job.exportOptions(for: cef)
-        #expect(options.source == "/archive" && options.outputDirectory == "/out" && options.outputStem == "opts-cef")
-        #expect(options.format == .cef && options.gzip && options.syslog == .rfc3164)
-        #expect(options.maxBytesPerOutputFile == 2 << 20 && options.maxDecompressedBytes == 1 << 20)
-        #expect(options.accounts == ["111122223333"] && options.jobs == 7)
-        #expect(options.filter.eventNames == ["RunInstances"] && options.filter.readOnly == .readOnly)
-        #expect(job.exportOptions(for: cef, outputStem: "run-1").outputStem == "run-1")
+        #expect(cef.directory == "/out" && cef.name == "opts-cef")
+        #expect(cef.format == .cef && cef.gzip && cef.syslog == .rfc3164 && cef.maxFileBytes == 2 << 20)
+        let input = job.inputSelection
+        #expect(input.source.location == "/archive" && input.accounts == ["111122223333"])
+        #expect(input.filter.eventNames == ["RunInstances"] && input.filter.readOnly == .readOnly)
+        #expect(job.runControl.maxDecompressedBytes == 1 << 20 && job.runControl.jobs == 7)
         let postgres = try #require(job.postgresSinks.first)
-        let load = job.loadOptions(for: postgres, spillDirectory: "/tmp/spill")
+        let load = job.postgresTarget(for: postgres)
         #expect(load.conninfo == "postgresql://u:pw@db/x" && load.schema == "s" && !load.migrate)
-        #expect(load.input.outputDirectory == "/tmp/spill" && load.input.jobs == 7)
     }
 
     @Test func valueParsers() {

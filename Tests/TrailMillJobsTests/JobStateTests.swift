@@ -144,7 +144,7 @@ import TrailMillTestSupport
             #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
             // synchronous is per connection: ask the store's own (2 = FULL).
             #expect(try state.queue.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
-            #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 1)
+            #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") } == 2)
         }
     }
 

@@ -41,8 +41,8 @@ import TrailMillTestSupport
         let (plainSummary, plain) = try runExport(root)
         defer { plain.remove() }
         let (summary, output) = try runExport(root) {
-            $0.gzip = true
-            $0.maxBytesPerOutputFile = 64 << 10
+            $0.output.gzip = true
+            $0.output.maxBytesPerFile = 64 << 10
         }
         defer { output.remove() }
         #expect(summary.outputs.count > 5)

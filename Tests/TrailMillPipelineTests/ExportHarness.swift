@@ -3,16 +3,46 @@ import Logging
 import TrailMillPipeline
 import TrailMillTestSupport
 
+/// What one test export reads, how it runs and where it writes, with shortcuts for the settings tests change.
+struct ExportSetup {
+    var input: InputSelection
+    var control = RunControl()
+    var output: FileOutput
+
+    var filter: EventFilter {
+        get { input.filter }
+        set { input.filter = newValue }
+    }
+    var digestVerification: DigestVerification? {
+        get { input.digestVerification }
+        set { input.digestVerification = newValue }
+    }
+    var format: OutputFormat {
+        get { output.format }
+        set { output.format = newValue }
+    }
+    var maxDecompressedBytes: Int {
+        get { control.maxDecompressedBytes }
+        set { control.maxDecompressedBytes = newValue }
+    }
+    var spillThresholdBytes: Int {
+        get { control.spillThresholdBytes }
+        set { control.spillThresholdBytes = newValue }
+    }
+}
+
 /// Runs an export of `root` into a fresh output directory and returns the summary and where the output went.
 func runExport(
-    _ root: TemporaryDirectory, jobs: Int = 2, configure: (inout ExportOptions) -> Void = { _ in }
+    _ root: TemporaryDirectory, jobs: Int = 2, configure: (inout ExportSetup) -> Void = { _ in }
 ) throws -> (summary: RunSummary, output: TemporaryDirectory) {
     let output = try TemporaryDirectory("out")
-    var options = ExportOptions(source: root.path, outputDirectory: output.path, outputStem: "test")
-    options.jobs = jobs
-    configure(&options)
+    var setup = ExportSetup(
+        input: InputSelection(root: root.path), output: FileOutput(directory: output.path, stem: "test"))
+    setup.control.jobs = jobs
+    setup.control.spillDirectory = output.path
+    configure(&setup)
     let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-    let summary = try ExportRun(options: options, logger: logger).run()
+    let summary = try ExportRun(input: setup.input, control: setup.control, output: setup.output, logger: logger).run()
     return (summary, output)
 }
 

@@ -30,7 +30,7 @@ import TrailMillTestSupport
         return archive
     }
 
-    func names(_ configure: (inout ExportOptions) -> Void) throws -> [String] {
+    func names(_ configure: (inout ExportSetup) -> Void) throws -> [String] {
         let archive = try makeArchive()
         defer { archive.root.remove() }
         let (summary, output) = try runExport(archive.root, configure: configure)
@@ -61,8 +61,8 @@ import TrailMillTestSupport
         #expect(try names { $0.filter.readOnly = .readOnly } == ["DescribeInstances", "DescribeInstances", "GetObject"])
         #expect(try names { $0.filter.readOnly = .writesOnly } == ["ConsoleLogin", "CreateUser", "RunInstances"])
         #expect(try names { $0.filter.errorsOnly = true } == ["RunInstances"])
-        #expect(try names { $0.regions = ["eu-west-1"] } == ["ConsoleLogin", "DescribeInstances", "GetObject"])
-        #expect(try names { $0.accounts = ["999999999999"] } == [])
+        #expect(try names { $0.input.regions = ["eu-west-1"] } == ["ConsoleLogin", "DescribeInstances", "GetObject"])
+        #expect(try names { $0.input.accounts = ["999999999999"] } == [])
     }
 
     @Test func filteredEventsAreCounted() throws {

@@ -123,9 +123,11 @@ import TrailMillTestSupport
     @Test func aMissingRootIsARunFailure() throws {
         let output = try TemporaryDirectory("out")
         defer { output.remove() }
-        let options = ExportOptions(source: "/nonexistent/trailmill", outputDirectory: output.path, outputStem: "x")
-        #expect(throws: ExportRun.Failure.self) {
-            try ExportRun(options: options, logger: .init(label: "t")).run()
+        #expect(throws: RunFailure.self) {
+            try ExportRun(
+                input: InputSelection(root: "/nonexistent/trailmill"), control: RunControl(),
+                output: FileOutput(directory: output.path, stem: "x"), logger: .init(label: "t")
+            ).run()
         }
     }
 }

@@ -29,14 +29,14 @@ struct DigestGate {
     /// Runs the validator over the archive for the files' delivery window.
     static func make(
         root: String, selection: ArchiveSelection, verification: DigestVerification
-    ) throws(ExportRun.Failure) -> DigestGate {
+    ) throws(RunFailure) -> DigestGate {
         var keys = PublicKeySet()
         var sidecar = SignatureSidecar()
         do {
             for path in verification.publicKeyPaths { try keys.add(path: path) }
             if let path = verification.signaturesPath { sidecar = try SignatureSidecar.load(path: path) }
         } catch {
-            throw ExportRun.Failure(message: "cannot read digest verification input: \(error)")
+            throw RunFailure(message: "cannot read digest verification input: \(error)")
         }
         var integritySelection = IntegritySelection(accounts: selection.accounts, regions: selection.regions)
         if let dates = selection.deliveryDates {
@@ -48,7 +48,7 @@ struct DigestGate {
             report = try IntegrityValidator(root: root, selection: integritySelection, keys: keys, signatures: sidecar)
                 .validate()
         } catch {
-            throw ExportRun.Failure(message: "cannot validate digests: \(error)")
+            throw RunFailure(message: "cannot validate digests: \(error)")
         }
         return DigestGate(report: report, deliverUnverified: verification.deliverUnverified)
     }

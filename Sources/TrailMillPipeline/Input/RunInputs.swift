@@ -4,28 +4,20 @@ import TrailMillArchive
 /// The first step of every run: discover the archive, list what is not an event file, and (with
 /// `--verify-digests`) drop the files the digest chains condemn or cannot vouch for.
 enum RunInputs {
-    /// The archive cannot be read, or the digest check cannot start.
-    struct Failure: Error {
-        var message: String
-    }
-
     /// The event files to decode, in path order. Skipped and dead files are counted and listed in `summary`.
     static func eventFiles(
-        options: ExportOptions, summary: inout RunSummary, logger: Logger
-    ) throws(Failure) -> [TrailFile] {
-        if let files = options.files { return try gated(files, options: options, summary: &summary, logger: logger) }
+        _ input: InputSelection, summary: inout RunSummary, logger: Logger
+    ) throws(RunFailure) -> [TrailFile] {
+        if let files = input.files { return try gated(files, input, summary: &summary, logger: logger) }
         let discovery: DiscoveryResult
-        do {
-            discovery = try ArchiveDiscovery(root: options.source, selection: options.selection).discover()
-        } catch {
-            throw Failure(message: "cannot read the archive: \(error)")
+        do { discovery = try input.source.discover(input.archiveSelection) } catch {
+            throw RunFailure(message: "cannot read the archive: \(error)")
         }
         for file in discovery.skipped {
             summary.skipped.append(.init(file: file.relativePath, reason: file.reason))
         }
         for digest in discovery.digestFiles {
-            summary.skipped.append(
-                .init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
+            summary.skipped.append(.init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
         }
         summary.files.skipped = summary.skipped.count
         logger.info(
@@ -34,22 +26,19 @@ enum RunInputs {
                 "files.events": "\(discovery.eventFiles.count)", "files.digests": "\(discovery.digestFiles.count)",
                 "files.skipped": "\(discovery.skipped.count)",
             ])
-
-        return try gated(discovery.eventFiles, options: options, summary: &summary, logger: logger)
+        return try gated(discovery.eventFiles, input, summary: &summary, logger: logger)
     }
 
     /// `files` minus those the digest gate condemns or holds (when `--verify-digests` is on).
     private static func gated(
-        _ files: [TrailFile], options: ExportOptions, summary: inout RunSummary, logger: Logger
-    ) throws(Failure) -> [TrailFile] {
-        guard let verification = options.digestVerification else { return files }
-        // Files the digests condemn or cannot vouch for end here, without being decoded.
-        let gate: DigestGate
-        do {
-            gate = try DigestGate.make(root: options.source, selection: options.selection, verification: verification)
-        } catch {
-            throw Failure(message: error.message)
+        _ files: [TrailFile], _ input: InputSelection, summary: inout RunSummary, logger: Logger
+    ) throws(RunFailure) -> [TrailFile] {
+        guard let verification = input.digestVerification else { return files }
+        guard let local = input.source as? LocalArchive else {
+            throw RunFailure(message: "--verify-digests reads digests from a local archive only")
         }
+        // Files the digests condemn or cannot vouch for end here, without being decoded.
+        let gate = try DigestGate.make(root: local.root, selection: input.archiveSelection, verification: verification)
         var admitted: [TrailFile] = []
         for file in files {
             switch gate.status(for: file) {

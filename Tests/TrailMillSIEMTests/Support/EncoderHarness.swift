@@ -86,13 +86,14 @@ enum EncoderHarness {
     ) throws -> (summary: RunSummary, lines: [[UInt8]]) {
         let output = try TemporaryDirectory("siem-out")
         defer { output.remove() }
-        var options = ExportOptions(source: root, outputDirectory: output.path, outputStem: "siem")
-        options.format = format
-        options.gzip = gzip
-        options.jobs = jobs
-        options.filter.errorsOnly = errorsOnly
+        var input = InputSelection(root: root)
+        input.filter.errorsOnly = errorsOnly
+        var control = RunControl()
+        control.jobs = jobs
+        var target = FileOutput(directory: output.path, stem: "siem", format: format)
+        target.gzip = gzip
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let summary = try ExportRun(options: options, logger: logger).run()
+        let summary = try ExportRun(input: input, control: control, output: target, logger: logger).run()
         let names = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
         var lines: [[UInt8]] = []
         for name in names {
