@@ -188,6 +188,33 @@ struct ChainTests {
         #expect(report.digest(chain.digests[0].key) == .valid)
     }
 
+    @Test("a wrong previousDigestHashValue is a NOTE on the digest that holds it; the intact previous digest stays valid")
+    func wrongHashLink() throws {
+        var chain = try ChainBuilder()
+        for hour in 1...6 { try chain.addDigest(hour: hour, wrongHashLink: hour == 4) }
+        defer { chain.directory.remove() }
+        let previous = chain.digests[2]
+        let holder = chain.digests[3]
+        for sidecar in [chain.sidecar(), SignatureSidecar()] {
+            let report = try chain.validate(sidecar: sidecar)
+            #expect(report.digest(previous.key) == .valid)
+            #expect(report.digest(holder.key) == .valid)
+            #expect(report.counts.validDigests == 5 + (sidecar.count > 0 ? 1 : 0))
+            #expect(report.exitStatus() == (sidecar.count > 0 ? 0 : 3))
+            let previousRecord = try #require(report.digests.first { $0.location.key == previous.key })
+            #expect(previousRecord.notes.isEmpty)
+            let holderRecord = try #require(report.digests.first { $0.location.key == holder.key })
+            let actual = DigestSignature.sha256Hex(previous.inflated)
+            #expect(
+                holderRecord.notes == [
+                    "previousDigestHashValue \(holder.document.previousDigestHashValue!) is not the SHA-256 of the "
+                        + "previous digest s3://test-bucket/\(previous.key) (\(actual)), which passed its own checks; "
+                        + "aws-cli does not check this link"
+                ])
+            #expect(report.text().stderr.contains("Digest file\ts3://test-bucket/\(holder.key)\tNOTE: previousDigestHashValue "))
+        }
+    }
+
     @Test("a reordered chain (two digests swapped): both have been moved from their original location")
     func reordered() throws {
         let chain = try sixHours()
