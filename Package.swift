@@ -31,6 +31,8 @@ let package = Package(
         ),
 
         // MARK: Library modules, one per concern
+        /// Hex digits: the one encoder and decoder (no dependencies, so every module can use it).
+        .target(name: "TrailMillHex"),
         /// gzip inflate/deflate over zlib: the only zlib importer.
         .target(name: "TrailMillCompression", dependencies: ["CZlib"]),
         /// Finding trail files in an archive laid out like CloudTrail's S3 keys.
@@ -108,6 +110,7 @@ let package = Package(
             dependencies: ["TrailMillCompression", "TrailMillArchive"],
             path: "Tests/TrailMillTestSupport"
         ),
+        .testTarget(name: "TrailMillHexTests", dependencies: ["TrailMillHex"]),
         .testTarget(name: "TrailMillCompressionTests", dependencies: ["TrailMillCompression", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillArchiveTests", dependencies: ["TrailMillArchive", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillDecodingTests", dependencies: ["TrailMillDecoding", "TrailMillTestSupport"]),
