@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "TrailMillIntegrity",
             dependencies: [
-                "TrailMillArchive", "TrailMillCompression",
+                "TrailMillArchive", "TrailMillCompression", "TrailMillHex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
