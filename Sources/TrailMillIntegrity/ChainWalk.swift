@@ -188,16 +188,17 @@ import TrailMillHex
         case .notFound:
             releasePending()
             missing(current, location)
-        case .failed(let record, let document, _):
+        case .failed(var record, let document, let sha256):
+            if let sha256 { checkHashLink(of: &record, at: location, sha256: sha256, passedOwnChecks: false) }
             releasePending()
             if let document { recordLink(from: location, document, trust: .invalid) }
             pending = Pending(record: record, document: document, isUsable: false)
             target = popOlder(before: current.digest.time).map { Target(digest: $0, isLinked: false) }
-        case .usable(let record, let document, _):
+        case .usable(var record, let document, let sha256):
+            checkHashLink(of: &record, at: location, sha256: sha256, passedOwnChecks: true)
             releasePending()
             usable(current, location, record, document)
         }
-        releasePending()
         return next()
     }
 

@@ -34,9 +34,10 @@ public struct IntegritySelection: Sendable, Hashable {
 /// has one, else from the `previousDigestSignature` of the next digest that names it. The newest digest of each
 /// chain segment has no next digest and is `unverified` unless the sidecar has its signature.
 ///
-/// Stricter than aws-cli (each finding also in the record's notes): `previousDigestHashValue` and
-/// `previousDigestSignature` of the next digest must match this digest (enforced when the next digest is valid),
-/// every digest of a hole of consecutive missing digests is reported (aws-cli reports the newest only), data after
+/// Stricter than aws-cli (each finding also in the record's notes): `previousDigestSignature` of the next digest
+/// must be this digest's signature (enforced when the next digest is valid); a `previousDigestHashValue` that is not
+/// the SHA-256 of the digest it names is a note on the digest holding it (aws-cli never checks it; the named digest,
+/// when it passes its own checks, keeps its verdict); every digest of a hole of consecutive missing digests is reported (aws-cli reports the newest only), data after
 /// the first gzip member makes a digest `invalid format` and a log `unexpected data after end of compressed
 /// stream`, hashes are compared as bytes (warning on uppercase hex), and warnings for a key used outside its
 /// validity window, unexpected algorithm names, and `digestStartTime` ≠ the previous `digestEndTime`. Log files on

@@ -167,13 +167,16 @@ struct ChainTests {
             report.digest(original.key)
                 == .invalid("public key not found in region eu-west-1 for fingerprint \(TestKeys.fingerprint(TestKeys.attacker))"))
 
-        // The attacker's key listed by mistake: the signature verifies, but D4 (valid) committed to other bytes.
+        // The attacker's key listed by mistake: the signature verifies, but D4 (valid) signed over another
+        // signature for D3; the hash link (not a verdict: aws-cli does not check it) corroborates it in a note.
         report = try chain.validate(keys: TestKeys.set([TestKeys.aws, TestKeys.attacker]), sidecar: sidecar)
         #expect(
             report.digest(original.key)
-                == .invalid("does not match the previousDigestHashValue of the next digest s3://test-bucket/\(chain.digests[3].key)"))
+                == .invalid("does not match the previousDigestSignature of the next digest s3://test-bucket/\(chain.digests[3].key)"))
         let record = try #require(report.digests.first { $0.location.key == original.key })
-        #expect(record.notes.contains { $0.contains("previousDigestSignature") || $0.contains("previousDigestHashValue") })
+        #expect(record.notes.contains { $0.contains("previousDigestSignature") })
+        #expect(record.notes.first?.hasPrefix("SHA-256 of this digest") == true)
+        #expect(report.digest(chain.digests[3].key) == .valid)
 
         // Signed with the attacker's key but naming AWS's: signature verification failed (sidecar or offline).
         edited.digestPublicKeyFingerprint = TestKeys.fingerprint(TestKeys.aws)
