@@ -79,7 +79,7 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                .product(name: "Yams", package: "Yams"),
+                "TrailMillIntegrity", .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "TrailMillPipelineTests",
             dependencies: [
-                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression", "TrailMillIntegrity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -155,6 +155,7 @@ let package = Package(
             name: "TrailMillJobsTests",
             dependencies: [
                 "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", "TrailMillArchive", "TrailMillSIEM",
+                "TrailMillIntegrity",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

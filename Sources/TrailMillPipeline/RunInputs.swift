@@ -1,5 +1,9 @@
 import Logging
 import TrailMillArchive
+public import TrailMillIntegrity
+
+/// Until the run engine re-adapts: `--verify-digests` settings live in TrailMillIntegrity with the gate.
+public typealias DigestVerification = TrailMillIntegrity.DigestVerification
 
 /// The first step of every run: discover the archive, list what is not an event file, and (with
 /// `--verify-digests`) drop the files the digest chains condemn or cannot vouch for.
@@ -52,10 +56,10 @@ enum RunInputs {
         }
         var admitted: [TrailFile] = []
         for file in files {
-            switch gate.status(for: file) {
-            case nil, .done?: admitted.append(file)
-            case .skipped(let reason)?: summary.markSkipped(file.relativePath, reason: reason)
-            case .dead(let reason)?: summary.markDead(file.relativePath, reason: reason, logger: logger)
+            switch gate.verdict(for: file) {
+            case .deliver: admitted.append(file)
+            case .skip(let reason): summary.markSkipped(file.relativePath, reason: reason)
+            case .dead(let reason): summary.markDead(file.relativePath, reason: reason, logger: logger)
             }
         }
         return admitted
