@@ -40,7 +40,7 @@ let package = Package(
         /// Byte-level JSON scanning of `{"Records":[...]}` log files, record by record.
         .target(name: "TrailMillDecoding", dependencies: ["TrailMillCompression"]),
         /// Flat schema v1: turning one scanned record into flat columns and encoding them.
-        .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
+        .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]),
         /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
         .target(name: "TrailMillSIEM", dependencies: ["TrailMillNormalize", "TrailMillDecoding"]),
         /// Log file integrity: CloudTrail digest chains, hashes and RSA signatures.
@@ -57,14 +57,16 @@ let package = Package(
         /// The PostgreSQL event store: migrations, COPY row encoding, idempotent batch loads, retention.
         .target(
             name: "TrailMillEventStore",
-            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive"]
+            dependencies: [
+                "TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHex",
+            ]
         ),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
         .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression"]),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
-        .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive"]),
+        .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),
         /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.
         .target(
             name: "TrailMillPipeline",
@@ -79,7 +81,7 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                "TrailMillIntegrity", .product(name: "Yams", package: "Yams"),
+                "TrailMillIntegrity", "TrailMillHex", .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

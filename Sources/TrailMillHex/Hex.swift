@@ -11,13 +11,13 @@ public enum Hex {
         return (uppercase ? 0x37 : 0x57) + value
     }
 
-    /// Hands the last `count` hex digits of `value` (at most 16), most significant first, to `body`:
-    /// `forEachDigit(of: 0xAB, count: 4)` gives `0`, `0`, `a`, `b`.
+    /// Hands the last `count` hex digits of `value`, most significant first, to `body` (past 16 digits, leading
+    /// zeros): `forEachDigit(of: 0xAB, count: 4)` gives `0`, `0`, `a`, `b`.
     @inlinable
     public static func forEachDigit(
         of value: UInt64, count: Int = 16, uppercase: Bool = false, _ body: (UInt8) -> Void
     ) {
-        var shift = (min(count, 16) - 1) * 4
+        var shift = (count - 1) * 4
         while shift >= 0 {
             body(digit(UInt8(truncatingIfNeeded: value >> UInt64(shift)), uppercase: uppercase))
             shift -= 4

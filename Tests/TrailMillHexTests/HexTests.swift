@@ -45,6 +45,9 @@ struct HexTests {
                 digits = []
                 Hex.forEachDigit(of: value, count: 4, uppercase: uppercase) { digits.append($0) }
                 #expect(String(decoding: digits, as: UTF8.self) == String((String(repeating: "0", count: 16 - text.count) + text).suffix(4)))
+                digits = []
+                Hex.forEachDigit(of: value, count: 20, uppercase: uppercase) { digits.append($0) }
+                #expect(String(decoding: digits, as: UTF8.self) == String(repeating: "0", count: 20 - text.count) + text)
             }
         }
         for nibble: UInt8 in 0...15 {
