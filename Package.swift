@@ -31,6 +31,8 @@ let package = Package(
         ),
 
         // MARK: Library modules, one per concern
+        /// Hex digits: the one encoder and decoder (no dependencies, so every module can use it).
+        .target(name: "TrailMillHex"),
         /// gzip inflate/deflate over zlib: the only zlib importer.
         .target(name: "TrailMillCompression", dependencies: ["CZlib"]),
         /// Finding trail files in an archive laid out like CloudTrail's S3 keys.
@@ -42,14 +44,14 @@ let package = Package(
             swiftSettings: [.enableExperimentalFeature("Lifetimes")]
         ),
         /// Flat schema v1: turning one scanned record into flat columns and encoding them.
-        .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive"]),
+        .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]),
         /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
         .target(name: "TrailMillSIEM", dependencies: ["TrailMillNormalize", "TrailMillDecoding"]),
         /// Log file integrity: CloudTrail digest chains, hashes and RSA signatures.
         .target(
             name: "TrailMillIntegrity",
             dependencies: [
-                "TrailMillArchive", "TrailMillCompression",
+                "TrailMillArchive", "TrailMillCompression", "TrailMillHex",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -59,20 +61,22 @@ let package = Package(
         /// The PostgreSQL event store: migrations, COPY row encoding, idempotent batch loads, retention.
         .target(
             name: "TrailMillEventStore",
-            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive"]
+            dependencies: [
+                "TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHex",
+            ]
         ),
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
         .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression"]),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
-        .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive"]),
+        .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),
         /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.
         .target(
             name: "TrailMillPipeline",
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
-                "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres",
+                "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres", "TrailMillHex",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -81,7 +85,7 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                "TrailMillSinks", .product(name: "Yams", package: "Yams"),
+                "TrailMillSinks", "TrailMillIntegrity", "TrailMillHex", .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,6 +116,7 @@ let package = Package(
             dependencies: ["TrailMillCompression", "TrailMillArchive"],
             path: "Tests/TrailMillTestSupport"
         ),
+        .testTarget(name: "TrailMillHexTests", dependencies: ["TrailMillHex"]),
         .testTarget(name: "TrailMillCompressionTests", dependencies: ["TrailMillCompression", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillArchiveTests", dependencies: ["TrailMillArchive", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillDecodingTests", dependencies: ["TrailMillDecoding", "TrailMillTestSupport"]),
@@ -141,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "TrailMillPipelineTests",
             dependencies: [
-                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression",
+                "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression", "TrailMillIntegrity",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -156,6 +161,7 @@ let package = Package(
             name: "TrailMillJobsTests",
             dependencies: [
                 "TrailMillJobs", "TrailMillPipeline", "TrailMillTestSupport", "TrailMillArchive", "TrailMillSIEM",
+                "TrailMillIntegrity",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 public import TrailMillDecoding
 public import TrailMillNormalize
 public import TrailMillArchive
+import TrailMillHex
 
 /// Writes one normalized event as a row of `COPY events (EventColumns.names) FROM STDIN` in text format.
 ///
@@ -248,9 +249,6 @@ public enum EventRowEncoder {
     }
 
     private static func appendHex(_ value: UInt64, to out: OutputBuffer) {
-        let digits: StaticString = "0123456789abcdef"
-        for shift in stride(from: 60, through: 0, by: -4) {
-            out.append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
-        }
+        Hex.forEachDigit(of: value) { out.append($0) }
     }
 }

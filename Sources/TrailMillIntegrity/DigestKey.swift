@@ -186,12 +186,16 @@ public enum BucketLayout: Sendable, Hashable {
     case bucketFolders
 }
 
-/// A resolved `BucketLayout`.
-struct LocationMap: Sendable {
-    var layout: BucketLayout
+/// A resolved `BucketLayout`: S3 locations to relative paths and back.
+@_spi(Testing) public struct LocationMap: Sendable, Hashable {
+    /// The layout.
+    public var layout: BucketLayout
+
+    /// Creates a map.
+    public init(layout: BucketLayout) { self.layout = layout }
 
     /// The relative path of an S3 object in this copy, or nil if the object is not in it (another bucket).
-    func relativePath(of location: S3Location) -> String? {
+    public func relativePath(of location: S3Location) -> String? {
         switch layout {
         case .automatic:
             return location.key
@@ -205,7 +209,7 @@ struct LocationMap: Sendable {
     }
 
     /// The S3 location of a relative path.
-    func location(of relativePath: String) -> S3Location {
+    public func location(of relativePath: String) -> S3Location {
         switch layout {
         case .automatic:
             return S3Location(bucket: "", key: relativePath)

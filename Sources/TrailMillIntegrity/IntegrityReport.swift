@@ -28,7 +28,7 @@ public enum SignatureSource: Sendable, Hashable {
 }
 
 /// One digest looked at (or found missing).
-public struct DigestRecord: Sendable {
+public struct DigestRecord: Sendable, Hashable {
     public var chain: ChainID
     /// Where the digest is (or should be).
     public var location: S3Location
@@ -78,7 +78,7 @@ public enum LogStatus: Sendable, Hashable {
 }
 
 /// One log file checked against a digest entry, or found on disk uncovered.
-public struct LogRecord: Sendable {
+public struct LogRecord: Sendable, Hashable {
     public var location: S3Location
     /// Its path under the archive root; nil when its bucket is not in this copy.
     public var relativePath: String?
@@ -132,10 +132,17 @@ public struct ChainGap: Sendable, Hashable {
     public var from: UTCTime
     /// The newer starting digest's `digestStartTime`.
     public var to: UTCTime
+
+    /// Creates a value.
+    public init(chain: ChainID, from: UTCTime, to: UTCTime) {
+        self.chain = chain
+        self.from = from
+        self.to = to
+    }
 }
 
 /// What the validator reports, in order (aws-cli's output order).
-public enum IntegrityEvent: Sendable {
+public enum IntegrityEvent: Sendable, Hashable {
     /// A chain's walk begins.
     case chainStarted(ChainID)
     case digest(DigestRecord)

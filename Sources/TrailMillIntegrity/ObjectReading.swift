@@ -15,6 +15,27 @@ enum ReadFailure: Error, Equatable {
     case notReadable(String)
 }
 
+/// The archive root folder: where objects are read by their relative path.
+struct ArchiveRoot: Sendable {
+    /// The folder, without a trailing `/` (unless it is `/`).
+    let path: String
+
+    /// The root at `path` (trailing slashes dropped).
+    init(_ path: String) {
+        var root = path
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        self.path = root
+    }
+
+    /// The absolute path of a file under the root.
+    func absolutePath(_ relativePath: String) -> String {
+        path == "/" ? "/" + relativePath : path + "/" + relativePath
+    }
+
+    /// The bytes of the object at `relativePath`.
+    func load(_ relativePath: String) -> Result<[UInt8], ReadFailure> { LocalObject.load(absolutePath(relativePath)) }
+}
+
 /// Whole-file reads with POSIX calls, so a missing file is told apart from an unreadable one.
 enum LocalObject {
     /// The bytes of the regular file at `path`.

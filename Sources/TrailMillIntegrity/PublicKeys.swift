@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrailMillHex
 import _CryptoExtras
 
 /// A failure to load a public-key or signature file (a usage problem, not a validation verdict).

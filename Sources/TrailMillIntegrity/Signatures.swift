@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TrailMillHex
 import _CryptoExtras
 
 /// The signed string and the RSA check (integrity.md §4).

@@ -1,4 +1,5 @@
 import Crypto
+import TrailMillHex
 import TrailMillPipeline
 
 /// SHA-256 of files, as the state store records them (lowercase hex); the same digest `loaded_files` holds.
@@ -13,6 +14,6 @@ public enum ContentHash {
     public static func sha256(bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(data: Array(bytes))
-        return FileDigest.hex(hasher.finalize())
+        return Hex.encode(hasher.finalize())
     }
 }

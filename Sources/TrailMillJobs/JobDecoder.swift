@@ -1,4 +1,5 @@
 import TrailMillArchive
+import TrailMillIntegrity
 import TrailMillNormalize
 import TrailMillPipeline
 import Yams

@@ -1,4 +1,5 @@
 public import TrailMillArchive
+public import TrailMillIntegrity
 public import TrailMillPipeline
 
 /// A declarative job, loaded from a YAML job file by ``JobLoader`` (reference: `Schemas/job-v1.md`).

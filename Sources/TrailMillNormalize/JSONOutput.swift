@@ -1,4 +1,5 @@
 public import TrailMillDecoding
+import TrailMillHex
 
 /// Appending JSON text to a byte buffer: escaped strings, raw slices of validated input, member names.
 public enum JSONOutput {
@@ -33,10 +34,9 @@ public enum JSONOutput {
                 case 0x0D: out.append([UInt8(ascii: "\\"), UInt8(ascii: "r")])
                 case 0x09: out.append([UInt8(ascii: "\\"), UInt8(ascii: "t")])
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     out.append([UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    out.append(hex[Int(c >> 4)])
-                    out.append(hex[Int(c & 0xF)])
+                    out.append(Hex.digit(c >> 4))
+                    out.append(Hex.digit(c))
                 }
                 runStart = i + 1
             } else if c == 0xC2, i + 1 < n, bytes[i + 1] == 0x85 {

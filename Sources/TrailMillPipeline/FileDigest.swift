@@ -1,4 +1,5 @@
 import Crypto
+import TrailMillHex
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,18 +22,7 @@ public enum FileDigest {
             if count == 0 { break }
             chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
         }
-        return .success(hex(hasher.finalize()))
-    }
-
-    /// Lowercase hex of a digest's bytes.
-    public static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var text = String.UnicodeScalarView()
-        for byte in digest {
-            text.append(Unicode.Scalar(digits[Int(byte >> 4)]))
-            text.append(Unicode.Scalar(digits[Int(byte & 0xF)]))
-        }
-        return String(text)
+        return .success(Hex.encode(hasher.finalize()))
     }
 }
 

@@ -1,4 +1,5 @@
 import TrailMillArchive
+import TrailMillHex
 
 /// Appends compact JSON to a reusable byte buffer without building intermediate strings.
 ///
@@ -39,8 +40,8 @@ struct JSONBuffer {
             case 0x0C: raw("\\f")
             case 0..<0x20:
                 raw("\\u00")
-                bytes.append(JSONBuffer.hexLower[Int(c >> 4)])
-                bytes.append(JSONBuffer.hexLower[Int(c & 0xF)])
+                bytes.append(Hex.digit(c >> 4))
+                bytes.append(Hex.digit(c))
             default: bytes.append(c)
             }
         }
@@ -62,8 +63,6 @@ struct JSONBuffer {
 
     // MARK: Numbers and identifiers
 
-    static let hexLower: [UInt8] = Array("0123456789abcdef".utf8)
-    static let hexUpper: [UInt8] = Array("0123456789ABCDEF".utf8)
     static let upperAlnum: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
     static let mixedAlnum: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
     static let base64: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -112,12 +111,7 @@ struct JSONBuffer {
     /// Appends the low `count` nibbles of `value` as hex, most significant first.
     @inline(__always)
     mutating func hex(_ value: UInt64, count: Int, uppercase: Bool = false) {
-        let table = uppercase ? JSONBuffer.hexUpper : JSONBuffer.hexLower
-        var shift = (count - 1) * 4
-        while shift >= 0 {
-            bytes.append(table[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
-        }
+        Hex.forEachDigit(of: value, count: count, uppercase: uppercase) { bytes.append($0) }
     }
 
     /// Appends `count` random characters from `alphabet`.

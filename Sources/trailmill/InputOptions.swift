@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrailMillNormalize
+import TrailMillIntegrity
 import TrailMillPipeline
 
 /// What to read and which events to keep: the options `export` and `load` share.

@@ -167,13 +167,16 @@ struct ChainTests {
             report.digest(original.key)
                 == .invalid("public key not found in region eu-west-1 for fingerprint \(TestKeys.fingerprint(TestKeys.attacker))"))
 
-        // The attacker's key listed by mistake: the signature verifies, but D4 (valid) committed to other bytes.
+        // The attacker's key listed by mistake: the signature verifies, but D4 (valid) signed over another
+        // signature for D3; the hash link (not a verdict: aws-cli does not check it) corroborates it in a note.
         report = try chain.validate(keys: TestKeys.set([TestKeys.aws, TestKeys.attacker]), sidecar: sidecar)
         #expect(
             report.digest(original.key)
-                == .invalid("does not match the previousDigestHashValue of the next digest s3://test-bucket/\(chain.digests[3].key)"))
+                == .invalid("does not match the previousDigestSignature of the next digest s3://test-bucket/\(chain.digests[3].key)"))
         let record = try #require(report.digests.first { $0.location.key == original.key })
-        #expect(record.notes.contains { $0.contains("previousDigestSignature") || $0.contains("previousDigestHashValue") })
+        #expect(record.notes.contains { $0.contains("previousDigestSignature") })
+        #expect(record.notes.first?.hasPrefix("SHA-256 of this digest") == true)
+        #expect(report.digest(chain.digests[3].key) == .valid)
 
         // Signed with the attacker's key but naming AWS's: signature verification failed (sidecar or offline).
         edited.digestPublicKeyFingerprint = TestKeys.fingerprint(TestKeys.aws)
@@ -186,6 +189,33 @@ struct ChainTests {
         // The walk went on below it (aws-cli jumps to the next older key in the listing).
         #expect(report.digest(chain.digests[1].key) == .valid)
         #expect(report.digest(chain.digests[0].key) == .valid)
+    }
+
+    @Test("a wrong previousDigestHashValue is a NOTE on the digest that holds it; the intact previous digest stays valid")
+    func wrongHashLink() throws {
+        var chain = try ChainBuilder()
+        for hour in 1...6 { try chain.addDigest(hour: hour, wrongHashLink: hour == 4) }
+        defer { chain.directory.remove() }
+        let previous = chain.digests[2]
+        let holder = chain.digests[3]
+        for sidecar in [chain.sidecar(), SignatureSidecar()] {
+            let report = try chain.validate(sidecar: sidecar)
+            #expect(report.digest(previous.key) == .valid)
+            #expect(report.digest(holder.key) == .valid)
+            #expect(report.counts.validDigests == 5 + (sidecar.count > 0 ? 1 : 0))
+            #expect(report.exitStatus() == (sidecar.count > 0 ? 0 : 3))
+            let previousRecord = try #require(report.digests.first { $0.location.key == previous.key })
+            #expect(previousRecord.notes.isEmpty)
+            let holderRecord = try #require(report.digests.first { $0.location.key == holder.key })
+            let actual = DigestSignature.sha256Hex(previous.inflated)
+            #expect(
+                holderRecord.notes == [
+                    "previousDigestHashValue \(holder.document.previousDigestHashValue!) is not the SHA-256 of the "
+                        + "previous digest s3://test-bucket/\(previous.key) (\(actual)), which passed its own checks; "
+                        + "aws-cli does not check this link"
+                ])
+            #expect(report.text().stderr.contains("Digest file\ts3://test-bucket/\(holder.key)\tNOTE: previousDigestHashValue "))
+        }
     }
 
     @Test("a reordered chain (two digests swapped): both have been moved from their original location")

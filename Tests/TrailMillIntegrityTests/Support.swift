@@ -126,10 +126,12 @@ struct ChainBuilder {
     }
 
     /// Writes `logs` log files delivered in hour `hour` and the digest covering them, signed; `restart` makes it a
-    /// starting digest (after a stop).
+    /// starting digest (after a stop); `wrongHashLink` gives it a `previousDigestHashValue` that is not the previous
+    /// digest's SHA-256 (signed as it is: the link itself is wrong, the previous digest is intact).
     @discardableResult
     mutating func addDigest(
-        hour: Int, logs: Int = 2, restart: Bool = false, backfill: Bool = false, fingerprintOf: _RSA.Signing.PrivateKey? = nil
+        hour: Int, logs: Int = 2, restart: Bool = false, backfill: Bool = false, fingerprintOf: _RSA.Signing.PrivateKey? = nil,
+        wrongHashLink: Bool = false
     ) throws -> Built {
         let start = Self.windowStart(hour)
         let end = start.adding(seconds: 3600)
@@ -159,7 +161,7 @@ struct ChainBuilder {
             digestS3Object: key, digestPublicKeyFingerprint: TestKeys.fingerprint(fingerprintOf ?? signer),
             newestEventTime: entries.last?.newestEventTime, oldestEventTime: entries.first?.oldestEventTime,
             previousDigestS3Bucket: link == nil ? nil : bucket, previousDigestS3Object: link?.key,
-            previousDigestHashValue: link.map { DigestSignature.sha256Hex($0.inflated) },
+            previousDigestHashValue: link.map { DigestSignature.sha256Hex($0.inflated + (wrongHashLink ? [0x20] : [])) },
             previousDigestHashAlgorithm: link == nil ? nil : "SHA-256", previousDigestSignature: link?.signature,
             logFiles: entries)
         let built = try write(document, key: key, logKeys: logKeys, contents: contents)

@@ -1,5 +1,6 @@
 import Testing
 import TrailMillArchive
+import TrailMillIntegrity
 import TrailMillJobs
 import TrailMillPipeline
 import TrailMillSIEM

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrailMillCompression
+import TrailMillIntegrity
 import TrailMillPipeline
 import TrailMillTestSupport
 

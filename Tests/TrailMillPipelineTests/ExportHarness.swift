@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrailMillIntegrity
 import TrailMillPipeline
 import TrailMillTestSupport
 

@@ -41,7 +41,7 @@ public struct RunEngine {
         let clock = ContinuousClock()
         let started = clock.now
         var common = RunSummary()
-        let files = try RunInputs.eventFiles(input, summary: &common, logger: logger)
+        let files = try RunInputs.eventFiles(input, concurrency: max(1, control.jobs), summary: &common, logger: logger)
         var sequencer = Sequencer(engine: self, files: files, common: common)
         sequencer.admit()
         sequencer.decodeAndDeliver()

@@ -1,4 +1,5 @@
 public import TrailMillArchive
+public import TrailMillIntegrity
 import TrailMillNormalize
 
 /// What a run reads and which events it keeps: the same for every command, job and sink.
