@@ -172,9 +172,10 @@ extension OCSFRecord {
     /// `resources[]`: `uid` = `ARN` (any key case), `type`, `owner.account.uid` = `accountId`. An element that has
     /// other members, non-string values or no ARN is left out, and the whole `resources` value is then kept in
     /// `unmapped` as well, so nothing is lost.
+    /// Authentication and Account Change have no `resources` attribute: there the value stays in `unmapped`.
     mutating func writeResources(to out: OutputBuffer) {
         guard let resources = e.resources else { return }
-        guard resources.kind == .array else {
+        guard resources.kind == .array, classification.eventClass == .apiActivity else {
             resourcesHaveLeftovers = true
             return
         }
