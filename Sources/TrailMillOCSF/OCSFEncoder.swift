@@ -47,17 +47,18 @@ public enum OCSFEncoder {
         _ event: FlatEvent, bytes: UnsafeRawBufferPointer, isCompact: Bool, topLevelMembers: UnsafeBufferPointer<JSONMember>?,
         context: FileContext, scratch: OCSFScratch, to out: OutputBuffer
     ) {
-        var record = OCSFRecord(event, bytes: bytes, compact: isCompact, context: context)
+        scratch.prepare(for: context)
+        var record = OCSFRecord(event, bytes: bytes, compact: isCompact)
         record.write(scratch: scratch, topLevelMembers: topLevelMembers, to: out)
     }
 }
 
-/// One record on its way out: the flat event, the OCSF class and the values derived for it.
+/// One record on its way out: the flat event, the OCSF class and the values derived for it. Plain data (no
+/// references), so passing it around copies no reference counts; per-file values are in `OCSFScratch`.
 struct OCSFRecord {
     let e: FlatEvent
     let bytes: UnsafeRawBufferPointer
     let compact: Bool
-    let context: FileContext
     let classification: OCSFClassification
     var isFinding: Bool { classification.eventClass == .detectionFinding }
 
@@ -70,7 +71,8 @@ struct OCSFRecord {
     var uidAlt: JSONSlice?
     /// `actor.user.credential_uid`: `accessKeyId`, else `credentialId`.
     var credentialUID: JSONSlice?
-    /// `actor.idp.name`: `identityProvider`, else `sessionContext.webIdFederationData.federatedProvider`.
+    /// `actor.idp.name`: `identityProvider`, else `sessionContext.webIdFederationData.federatedProvider` (found by
+    /// the `unmapped` walk).
     var idpName: JSONSlice?
     /// `actor.idp.uid`: `onBehalfOf.identityStoreArn`.
     var idpUID: JSONSlice?
@@ -86,11 +88,10 @@ struct OCSFRecord {
     var insightSource: JSONSlice?
     var insightName: JSONSlice?
 
-    init(_ event: FlatEvent, bytes: UnsafeRawBufferPointer, compact: Bool, context: FileContext) {
+    init(_ event: FlatEvent, bytes: UnsafeRawBufferPointer, compact: Bool) {
         e = event
         self.bytes = bytes
         self.compact = compact
-        self.context = context
         classification = OCSFClassifier.classify(event, bytes: bytes)
         guard !isFinding else {
             insightSource = insightMember("eventSource")
@@ -104,15 +105,9 @@ struct OCSFRecord {
         }
     }
 
-    /// A text value: a non-empty string, or a number's or boolean's literal text (the flat schema's text rule).
+    /// A text value (the flat schema's text rule, `Normalizer.text`).
     @inline(__always)
-    static func text(_ v: JSONSlice) -> JSONSlice? {
-        switch v.kind {
-        case .string: v.count > 0 ? v : nil
-        case .number, .true, .false: v
-        default: nil
-        }
-    }
+    static func text(_ v: JSONSlice) -> JSONSlice? { Normalizer.text(v) }
 
     /// Whether `slice` is the value that starts at `value`'s position (so that member is the one mapped).
     @inline(__always)
@@ -139,10 +134,14 @@ struct OCSFRecord {
         out.append(UInt8(ascii: "\""))
         writeStatus(to: out)
         writeMetadata(scratch: scratch, to: out)
-        writeCloud(to: out)
+        writeCloud(scratch: scratch, to: out)
         if isFinding {
             writeInsightFinding(to: out)
+            writeUnmapped(scratch: scratch, topLevelMembers: topLevelMembers, to: out)
         } else {
+            writeResources(to: out)
+            // Before `actor`: the walk finds `federatedProvider` for `actor.idp` (member order has no meaning).
+            writeUnmapped(scratch: scratch, topLevelMembers: topLevelMembers, to: out)
             writeActor(to: out)
             writeAPI(scratch: scratch, to: out)
             writeSourceEndpoint(to: out)
@@ -151,15 +150,13 @@ struct OCSFRecord {
                 appendText(agent, to: out)
                 out.append(UInt8(ascii: "}"))
             }
-            writeResources(to: out)
             switch classification.eventClass {
-            case .authentication: writeAuthentication(to: out)
-            case .accountChange: writeAccountChange(to: out)
+            case .authentication: writeAuthentication(scratch: scratch, to: out)
+            case .accountChange: writeAccountChange(scratch: scratch, to: out)
             default: break
             }
             writeObservables(to: out)
         }
-        writeUnmapped(scratch: scratch, topLevelMembers: topLevelMembers, to: out)
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
     }
@@ -216,7 +213,7 @@ struct OCSFRecord {
         member(#""uid":"#, e.eventID, &object)
         member(#""event_code":"#, e.eventType, &object)
         member(#""correlation_uid":"#, e.sharedEventID, &object)
-        out.append(scratch.logName(for: context.file.relativePath))
+        out.append(scratch.logNameJSON)
         out.append(#","sequence":"#)
         JSONOutput.appendInt(e.recordIndex, to: out)
         out.append(UInt8(ascii: "}"))
@@ -224,7 +221,7 @@ struct OCSFRecord {
 
     /// `cloud`: provider AWS, the region, and the account (`recipientAccountId`, else the archive's account folder,
     /// as for the flat `recipient_account_id`).
-    func writeCloud(to out: OutputBuffer) {
+    func writeCloud(scratch: OCSFScratch, to out: OutputBuffer) {
         out.append(#","cloud":{"provider":"AWS""#)
         if let region = e.awsRegion {
             out.append(#","region":"#)
@@ -234,7 +231,7 @@ struct OCSFRecord {
         if let account = e.recipientAccountID {
             appendText(account, to: out)
         } else {
-            JSONOutput.appendString(context.file.accountID, to: out)
+            out.append(scratch.accountJSON)
         }
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "}"))

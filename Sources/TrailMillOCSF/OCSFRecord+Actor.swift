@@ -18,11 +18,6 @@ extension OCSFRecord {
                 if userName == nil, let extra = e.additionalEventData, extra.kind == .object {
                     userName = JSONText.member(bytes, extra, "UserName").flatMap(Self.text)
                 }
-            } else if idpName == nil, equals(e.userType, "AssumedRole") || equals(e.userType, "WebIdentityUser"),
-                let session = JSONText.member(bytes, identity, "sessionContext"), session.kind == .object,
-                let federation = JSONText.member(bytes, session, "webIdFederationData"), federation.kind == .object
-            {
-                idpName = JSONText.member(bytes, federation, "federatedProvider").flatMap(Self.text)
             }
         }
         hasUser = e.userARN != nil || userName != nil || e.userAccountID != nil
@@ -228,14 +223,7 @@ extension OCSFRecord {
 
     /// ASCII case-insensitive equality of an unescaped key with a literal.
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ key: JSONSlice, _ literal: StaticString) -> Bool {
-        guard !key.hasEscapes, key.count == literal.utf8CodeUnitCount else { return false }
-        let l = literal.utf8Start
-        var k = 0
-        for index in key.range {
-            if bytes[index] | 0x20 != l[k] | 0x20 { return false }
-            k += 1
-        }
-        return true
+        !key.hasEscapes && Normalizer.asciiCaseInsensitiveEquals(bytes, key, literal)
     }
 
     /// `observables`: the actor's user name and the source IP address.

@@ -1,6 +1,5 @@
 import TrailMillDecoding
 import TrailMillNormalize
-import TrailMillArchive
 
 /// The members only some classes have: Authentication's `user`, `is_mfa`, `dst_endpoint`, `service`; Account
 /// Change's `user` and `policy`; a Detection Finding's `finding_info` for Insights records.
@@ -17,14 +16,14 @@ extension OCSFRecord {
     /// identity (`userIdentity.arn`, `principalId`); `is_mfa` from `additionalEventData.MFAUsed`;
     /// `dst_endpoint.svc_name` from `additionalEventData.LoginTo`, else `service.name` = `eventSource` (the class needs
     /// one of the two).
-    func writeAuthentication(to out: OutputBuffer) {
+    func writeAuthentication(scratch: OCSFScratch, to out: OutputBuffer) {
         let assumesRole = e.eventName.map { JSONText.equals(bytes, $0, "AssumeRole") } == true
             || e.eventName.map { JSONText.equals(bytes, $0, "AssumeRoleWithSAML") } == true
             || e.eventName.map { JSONText.equals(bytes, $0, "AssumeRoleWithWebIdentity") } == true
         let role = assumesRole ? requestParameter("roleArn") : nil
         let session = assumesRole ? requestParameter("roleSessionName") : nil
         let uid = role ?? e.userARN
-        writeTargetUser(uid: uid, name: session, uidAlt: role == nil ? e.userPrincipalID : nil, to: out)
+        writeTargetUser(uid: uid, name: session, uidAlt: role == nil ? e.userPrincipalID : nil, scratch: scratch, to: out)
         if let mfa = e.mfaUsed {
             out.append(#","is_mfa":"#)
             JSONOutput.appendBool(mfa, to: out)
@@ -42,11 +41,11 @@ extension OCSFRecord {
 
     /// `user` (required): the IAM user or role changed (`requestParameters.userName`, else `roleName`), else the
     /// caller; `policy` from `requestParameters.policyArn` / `policyName`.
-    func writeAccountChange(to out: OutputBuffer) {
+    func writeAccountChange(scratch: OCSFScratch, to out: OutputBuffer) {
         if let target = requestParameter("userName") ?? requestParameter("roleName") {
-            writeTargetUser(uid: nil, name: target, uidAlt: nil, to: out)
+            writeTargetUser(uid: nil, name: target, uidAlt: nil, scratch: scratch, to: out)
         } else {
-            writeTargetUser(uid: e.userARN, name: e.userName, uidAlt: e.userPrincipalID, to: out)
+            writeTargetUser(uid: e.userARN, name: e.userName, uidAlt: e.userPrincipalID, scratch: scratch, to: out)
         }
         let arn = requestParameter("policyArn")
         let name = requestParameter("policyName")
@@ -61,7 +60,7 @@ extension OCSFRecord {
 
     /// `user` with the values given; when it would have neither `uid` nor `name`, the caller's account (else the
     /// recipient account) stands for it, since OCSF requires a user with an account, name or uid.
-    func writeTargetUser(uid: JSONSlice?, name: JSONSlice?, uidAlt: JSONSlice?, to out: OutputBuffer) {
+    func writeTargetUser(uid: JSONSlice?, name: JSONSlice?, uidAlt: JSONSlice?, scratch: OCSFScratch, to out: OutputBuffer) {
         out.append(#","user":{"#)
         var user = JSONObjectWriter(out)
         member(#""uid":"#, uid, &user)
@@ -72,7 +71,7 @@ extension OCSFRecord {
             if let account = e.userAccountID ?? e.recipientAccountID {
                 appendText(account, to: out)
             } else {
-                JSONOutput.appendString(context.file.accountID, to: out)
+                out.append(scratch.accountJSON)
             }
             out.append(UInt8(ascii: "}"))
         }

@@ -13,6 +13,8 @@ extension OCSFRecord {
         case leftover
         /// Partly mapped: its leftover members go under the same key in `unmapped`.
         case descend(Level)
+        /// `webIdFederationData.federatedProvider`, which becomes `actor.idp.name` when nothing else names the IdP.
+        case identityProvider
     }
 
     /// The partly mapped objects.
@@ -21,34 +23,50 @@ extension OCSFRecord {
         case additionalEventData, insightDetails
     }
 
-    func writeUnmapped(scratch: OCSFScratch, topLevelMembers: UnsafeBufferPointer<JSONMember>?, to out: OutputBuffer) {
-        scratch.unmapped.reset()
+    /// Writes `unmapped`. It runs before `actor` is written, because it is the walk that finds
+    /// `webIdFederationData.federatedProvider` (the member order of a JSON object carries no meaning).
+    mutating func writeUnmapped(scratch: OCSFScratch, topLevelMembers: UnsafeBufferPointer<JSONMember>?, to out: OutputBuffer) {
+        var path = scratch.unmapped
+        scratch.unmapped = UnmappedPath.empty
+        path.reset()
+        var provider: JSONSlice?
         if let topLevelMembers {
-            for member in topLevelMembers { visit(member, level: nil, path: &scratch.unmapped, to: out) }
+            for member in topLevelMembers { visit(member, level: nil, path: &path, provider: &provider, to: out) }
         } else {
             let record = JSONSlice(start: 0, end: bytes.count, kind: .object)
             JSONText.forEachMember(bytes, object: record) { member in
-                visit(member, level: nil, path: &scratch.unmapped, to: out)
+                visit(member, level: nil, path: &path, provider: &provider, to: out)
                 return true
             }
         }
-        scratch.unmapped.finish(to: out)
+        path.finish(to: out)
+        scratch.unmapped = path
+        if let provider { idpName = provider }
     }
 
     /// Handles one member of the object at `level` (nil: the record itself).
-    func visit(_ member: JSONMember, level: Level?, path: inout UnmappedPath, to out: OutputBuffer) {
+    func visit(
+        _ member: JSONMember, level: Level?, path: inout UnmappedPath, provider: inout JSONSlice?, to out: OutputBuffer
+    ) {
         guard member.value.kind != .null else { return }
         let key = Key(bytes: bytes, slice: member.key)
-        let disposition = level.map { nested($0, key, member.value) } ?? topLevel(key, member.value)
+        let disposition: Disposition
+        if let level { disposition = nested(level, key, member.value) } else { disposition = topLevel(key, member.value) }
         switch disposition {
         case .mapped:
             return
+        case .identityProvider:
+            if idpName == nil, provider == nil, let text = Self.text(member.value) {
+                provider = text
+            } else {
+                path.write(key: member.key, value: member.value, bytes: bytes, compact: compact, to: out)
+            }
         case .leftover:
             path.write(key: member.key, value: member.value, bytes: bytes, compact: compact, to: out)
         case .descend(let inner):
             path.enter(member.key)
             JSONText.forEachMember(bytes, object: member.value) { child in
-                visit(child, level: inner, path: &path, to: out)
+                visit(child, level: inner, path: &path, provider: &provider, to: out)
                 return true
             }
             path.leave(to: out)
@@ -135,7 +153,7 @@ extension OCSFRecord {
             if key.is("creationDate") { return e.sessionCreationMillis != nil ? .mapped : .leftover }
             if key.is("mfaAuthenticated") { return e.sessionMFAAuthenticated != nil ? .mapped : .leftover }
         case .webIdentityFederation:
-            if key.is("federatedProvider") { return mapped(idpName, v, when: e.userIdentityProvider == nil) }
+            if key.is("federatedProvider") { return .identityProvider }
         case .onBehalfOf:
             if key.is("userId") { return mapped(uidAlt, v, when: e.userPrincipalID == nil) }
             if key.is("identityStoreArn") { return mapped(idpUID, v) }

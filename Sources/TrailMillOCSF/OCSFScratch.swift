@@ -1,5 +1,6 @@
 import TrailMillDecoding
 import TrailMillNormalize
+import TrailMillArchive
 
 /// Buffers the OCSF encoders reuse from record to record (one per worker), so the happy path allocates nothing.
 public final class OCSFScratch {
@@ -7,22 +8,27 @@ public final class OCSFScratch {
     let json = OutputBuffer(capacity: 4096)
     /// The open-object path of the `unmapped` member being written.
     var unmapped = UnmappedPath()
-    /// `,"log_name":"<source file>"`, for the file it was made for.
-    private var logNameFile = ""
-    private var logNameJSON: [UInt8] = []
+    /// The file the per-file values below were made for.
+    private var preparedFile = ""
+    /// `,"log_name":"<relative path>"`.
+    private(set) var logNameJSON: [UInt8] = []
+    /// The file's account folder as a JSON string (the fallback for a missing `recipientAccountId`).
+    private(set) var accountJSON: [UInt8] = []
 
     /// Creates empty buffers.
     public init() {}
 
-    /// `,"log_name":"<relative path>"` for `file`, encoded once per file.
-    func logName(for file: String) -> [UInt8] {
-        if file != logNameFile || logNameJSON.isEmpty {
-            let text = OutputBuffer(capacity: 256)
-            JSONOutput.appendMember("log_name", string: file, to: text)
-            logNameJSON = text.bytes
-            logNameFile = file
-        }
-        return logNameJSON
+    /// Encodes the per-file values once per file.
+    func prepare(for context: FileContext) {
+        let file = context.file.relativePath
+        guard file != preparedFile || logNameJSON.isEmpty else { return }
+        let text = OutputBuffer(capacity: 256)
+        JSONOutput.appendMember("log_name", string: file, to: text)
+        logNameJSON = text.bytes
+        text.removeAll()
+        JSONOutput.appendString(context.file.accountID, to: text)
+        accountJSON = text.bytes
+        preparedFile = file
     }
 }
 

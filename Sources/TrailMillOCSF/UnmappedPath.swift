@@ -19,6 +19,11 @@ struct UnmappedPath {
         hasMembers.reserveCapacity(8)
     }
 
+    /// A placeholder that owns no storage, to hold in the scratch while the real path is in use.
+    static let empty = UnmappedPath(reserving: false)
+
+    private init(reserving: Bool) {}
+
     /// Starts a new event's `unmapped` member (nothing is written yet).
     mutating func reset() {
         keys.removeAll(keepingCapacity: true)
