@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "TrailMillNormalize", dependencies: ["TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]),
         /// SIEM line formats: CEF and LEEF 2.0 encoders, the severity policy, syslog headers.
         .target(name: "TrailMillSIEM", dependencies: ["TrailMillNormalize", "TrailMillDecoding"]),
+        /// OCSF 1.1.0 events (API Activity, Authentication, Account Change, Detection Finding), one JSON object per line.
+        .target(name: "TrailMillOCSF", dependencies: ["TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive"]),
         /// Log file integrity: CloudTrail digest chains, hashes and RSA signatures.
         .target(
             name: "TrailMillIntegrity",
@@ -106,6 +108,7 @@ let package = Package(
             name: "trailmill-bench",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillCompression", "TrailMillEventStore", "TrailMillPostgres",
+                "TrailMillOCSF", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive",
             ],
             path: "Benchmarks/trailmill-bench"
         ),
@@ -139,6 +142,13 @@ let package = Package(
             dependencies: [
                 "TrailMillSIEM", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillCompression",
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrailMillOCSFTests",
+            dependencies: [
+                "TrailMillOCSF", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillCompression",
+                "TrailMillTestSupport",
             ]
         ),
         .testTarget(name: "TrailMillSinksTests", dependencies: ["TrailMillSinks", "TrailMillTestSupport"]),

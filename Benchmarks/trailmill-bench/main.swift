@@ -26,6 +26,7 @@ struct BenchArguments {
     /// Where phase G loads (a libpq conninfo); nil = libpq's environment when PGHOST is set, else no phase G.
     var database: String?
     var postgresOnly = false
+    var ocsfOnly = false
 
     static let usage = """
         usage: trailmill-bench [--events N] [--work DIR] [--keep]
@@ -34,7 +35,8 @@ struct BenchArguments {
           --keep       keep the export outputs
           --database C phase G (PostgreSQL load vs plain COPY) against this libpq conninfo; default: run it when
                        PGHOST is set (eval "$(bash .ci/postgres env)"), against libpq's environment
-          --postgres-only   skip phases B–F
+          --postgres-only   skip phases B–F and H
+          --ocsf-only  run only phase H (OCSF vs flat NDJSON encoders)
         """
 
     static func parse(_ arguments: [String]) -> BenchArguments {
@@ -73,6 +75,8 @@ struct BenchArguments {
                 result.database = value(name, inline: inline)
             case "--postgres-only":
                 result.postgresOnly = true
+            case "--ocsf-only":
+                result.ocsfOnly = true
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -150,13 +154,14 @@ enum Bench {
             print("cannot prepare the archive: \(error)")
             exit(1)
         }
-        let files: [String]
+        let eventFiles: [TrailFile]
         do {
-            files = try ArchiveDiscovery(root: archive).discover().eventFiles.map(\.absolutePath)
+            eventFiles = try ArchiveDiscovery(root: archive).discover().eventFiles
         } catch {
             print("cannot list the archive: \(error)")
             exit(1)
         }
+        let files = eventFiles.map(\.absolutePath)
         print(
             "archive: \(archive)\n  \(manifest.files) files, \(manifest.records) records "
                 + "(\(manifest.distinctEvents) distinct), \(mb(manifest.compressedBytes)) MB compressed, "
@@ -207,7 +212,7 @@ enum Bench {
             ("E export cef → " + (shm ? "tmpfs" : "work dir"), .cef, tmpfsRoot + "/cef"),
             ("F export leef → " + (shm ? "tmpfs" : "work dir"), .leef, tmpfsRoot + "/leef"),
         ]
-        for (label, format, output) in phases where !arguments.postgresOnly {
+        for (label, format, output) in phases where !arguments.postgresOnly && !arguments.ocsfOnly {
             guard let result = exportPhase(
                 label: label, archive: archive, output: output, format: format, logger: logger,
                 keep: arguments.keep)
@@ -221,8 +226,15 @@ enum Bench {
             print("outputs kept under \(tmpfsRoot) and \(diskRoot)")
         }
 
+        if !arguments.postgresOnly {
+            print("")
+            OCSFPhase.run(files: eventFiles)
+        }
+
         let pgEnvironment = ProcessInfo.processInfo.environment["PGHOST"].map { !$0.isEmpty } ?? false
-        if arguments.database != nil || pgEnvironment {
+        if arguments.ocsfOnly {
+            print("G  skipped: --ocsf-only")
+        } else if arguments.database != nil || pgEnvironment {
             print("")
             PostgresPhase.run(
                 archive: archive, work: arguments.work, conninfo: arguments.database, jobs: jobs, logger: logger)

@@ -21,6 +21,16 @@ public enum JSONOutput {
             if upTo > runStart { out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<upTo])) }
         }
         while i < n {
+            // Skip 8 bytes at a time while none needs escaping (long payloads embedded as strings are mostly such
+            // runs), else go straight to the first byte that may.
+            if i &+ 8 <= n {
+                let flagged = escapeCandidates(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                if flagged == 0 {
+                    i &+= 8
+                    continue
+                }
+                i &+= flagged.trailingZeroBitCount &>> 3
+            }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
                 flush(i)
@@ -30,24 +40,24 @@ public enum JSONOutput {
             } else if c < 0x20 {
                 flush(i)
                 switch c {
-                case 0x0A: out.append([UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                case 0x0D: out.append([UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                case 0x09: out.append([UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0x0A: out.append("\\n")
+                case 0x0D: out.append("\\r")
+                case 0x09: out.append("\\t")
                 default:
-                    out.append([UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append("\\u00")
                     out.append(Hex.digit(c >> 4))
-                    out.append(Hex.digit(c))
+                    out.append(Hex.digit(c & 0xF))
                 }
                 runStart = i + 1
             } else if c == 0xC2, i + 1 < n, bytes[i + 1] == 0x85 {
                 flush(i)
-                out.append(Array("\\u0085".utf8))
+                out.append("\\u0085")
                 i += 2
                 runStart = i
                 continue
             } else if c == 0xE2, i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
                 flush(i)
-                out.append(Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                out.append(bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029")
                 i += 3
                 runStart = i
                 continue
@@ -55,6 +65,22 @@ public enum JSONOutput {
             i += 1
         }
         flush(n)
+    }
+
+    /// The high bit of each byte of `word` that is `"`, `\\`, a control character, or 0xC2 / 0xE2 (which may start
+    /// U+0085, U+2028 or U+2029), little-endian (SWAR). Bytes above the lowest flagged one may be flagged falsely;
+    /// the lowest is exact, and none is missed.
+    @inline(__always)
+    static func escapeCandidates(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ 0x2222_2222_2222_2222
+        let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+        let c2 = word ^ 0xC2C2_C2C2_C2C2_C2C2
+        let e2 = word ^ 0xE2E2_E2E2_E2E2_E2E2
+        let control = (word &- 0x2020_2020_2020_2020) & ~word
+        let zeros = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((c2 &- ones) & ~c2)
+            | ((e2 &- ones) & ~e2)
+        return (zeros | control) & 0x8080_8080_8080_8080
     }
 
     /// Appends `,"name":"value"`.

@@ -151,7 +151,7 @@ public enum Normalizer {
 
     /// A text column: a non-empty string, or the literal text of a number or boolean; else nil.
     @inline(__always)
-    static func text(_ v: JSONSlice) -> JSONSlice? {
+    public static func text(_ v: JSONSlice) -> JSONSlice? {
         switch v.kind {
         case .string: v.count > 0 ? v : nil
         case .number, .true, .false: v
@@ -201,7 +201,8 @@ public enum Normalizer {
         }
     }
 
-    static func asciiCaseInsensitiveEquals(_ bytes: UnsafeRawBufferPointer, _ v: JSONSlice, _ word: StaticString) -> Bool {
+    /// Whether the slice's bytes equal `word` up to ASCII case (escapes are not decoded).
+    public static func asciiCaseInsensitiveEquals(_ bytes: UnsafeRawBufferPointer, _ v: JSONSlice, _ word: StaticString) -> Bool {
         guard v.count == word.utf8CodeUnitCount else { return false }
         let w = word.utf8Start
         var k = 0

@@ -6,19 +6,8 @@ import TrailMillTestSupport
 /// Attacker-controlled strings (user agents, session names, error messages, request parameters) reach the
 /// NDJSON unchanged as JSON values, one object per line (reliability.md §6.8).
 @Suite struct HostileStringTests {
-    /// (JSON string literal as it appears in the record, the Swift value it means).
-    static let cases: [(json: String, value: String)] = [
-        (#""a|b|c""#, "a|b|c"),
-        (#""back\\slash \\\\ double""#, #"back\slash \\ double"#),
-        (#""k=v key2=v2""#, "k=v key2=v2"),
-        (#""line1\r\nline2\nCEF:0|x""#, "line1\r\nline2\nCEF:0|x"),
-        (#""nul\u0000byte""#, "nul\u{0}byte"),
-        (#""sep\u2028raw-sep\#u{2028}para\#u{2029}nel\#u{85}""#, "sep\u{2028}raw-sep\u{2028}para\u{2029}nel\u{85}"),
-        (#""emoji 😀 and \ud83d\ude00""#, "emoji 😀 and 😀"),
-        (#""quote \" and slash \/""#, "quote \" and slash /"),
-        (#""'); DROP TABLE events;-- $$""#, "'); DROP TABLE events;-- $$"),
-        (#""\u001b[31mred\u001b[0m""#, "\u{1B}[31mred\u{1B}[0m"),
-    ]
+    /// The shared hostile literals (`TrailMillTestSupport.HostileRecords`).
+    static var cases: [(json: String, value: String)] { HostileRecords.literals }
 
     func archive(with records: [String]) throws -> ArchiveBuilder {
         let archive = try ArchiveBuilder()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailMillTestSupport
 
 /// The encoder reproduces the reference vectors (`vectors/cef/README.md` "What a TrailMill encoder should do").
 @Suite(.enabled(if: Vectors.present, "../shared/reference/vectors/cef is absent (set TRAILMILL_VECTORS)"))

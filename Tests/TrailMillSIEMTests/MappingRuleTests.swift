@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrailMillPipeline
 import TrailMillSIEM
+import TrailMillTestSupport
 
 /// The rules of `Schemas/cef-leef-mapping-v1.md`, one by one, with expectations computed by hand (not by
 /// `MappingOracle`), plus the document's own worked examples.

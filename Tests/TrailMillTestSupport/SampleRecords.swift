@@ -5,20 +5,20 @@ import Foundation
 /// a single record, LookupEvents output (`Events[].CloudTrailEvent` strings), an EventBridge envelope (`detail`).
 /// Digest files yield none. The same containers `ConformanceTests.records(in:)` accepts, but that helper
 /// re-serializes records with Foundation, which would change the bytes the encoder sees (e.g. `/` → `\/`).
-enum SampleRecords {
-    struct Record {
+public enum SampleRecords {
+    public struct Record {
         /// Path of the sample file, relative to the samples folder.
-        var file: String
+        public var file: String
         /// Position among the records of that file.
-        var index: Int
+        public var index: Int
         /// The record's JSON text as published.
-        var text: String
+        public var text: String
         /// The record parsed by Foundation (the oracle's view).
-        var object: [String: Any]
+        public var object: [String: Any]
     }
 
     /// Every record of every `.json` / `.ndjson` sample file, in path order.
-    static func all(in root: String) throws -> [Record] {
+    public static func all(in root: String) throws -> [Record] {
         let files = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".ndjson") }.sorted()
         var out: [Record] = []
@@ -32,7 +32,7 @@ enum SampleRecords {
         return out
     }
 
-    static func records(inFile path: String) throws -> [String] {
+    public static func records(inFile path: String) throws -> [String] {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         if path.hasSuffix(".ndjson") || RawJSON.parse(bytes) == nil {
             return bytes.split(separator: UInt8(ascii: "\n")).flatMap { line -> [String] in
@@ -78,8 +78,8 @@ enum SampleRecords {
 }
 
 /// A small JSON scanner that keeps each value's byte span (test support; strings are decoded only on demand).
-enum RawJSON {
-    indirect enum Value {
+public enum RawJSON {
+    public indirect enum Value {
         case object([(key: String, value: Value)], Range<Int>)
         case array([Value], Range<Int>)
         /// The span includes the quotes.
@@ -88,7 +88,7 @@ enum RawJSON {
     }
 
     /// The one JSON value making up `bytes` (surrounding whitespace allowed), or nil.
-    static func parse(_ bytes: [UInt8]) -> Value? {
+    public static func parse(_ bytes: [UInt8]) -> Value? {
         var scanner = Scanner(bytes: bytes)
         guard let value = scanner.value() else { return nil }
         scanner.skipSpace()
@@ -96,7 +96,7 @@ enum RawJSON {
     }
 
     /// Decodes a quoted JSON string's text through Foundation.
-    static func decodeString(_ quoted: ArraySlice<UInt8>) -> String? {
+    public static func decodeString(_ quoted: ArraySlice<UInt8>) -> String? {
         (try? JSONSerialization.jsonObject(with: Data(quoted), options: [.fragmentsAllowed])) as? String
     }
 
@@ -192,7 +192,7 @@ enum RawJSON {
 
 extension RawJSON.Value {
     /// The value's byte span in the text it was parsed from.
-    var span: Range<Int> {
+    public var span: Range<Int> {
         switch self {
         case .object(_, let s), .array(_, let s), .string(let s), .scalar(let s): s
         }
