@@ -45,6 +45,41 @@ struct JobMixedSinksCLITests {
     }
 }
 
+/// NDJSON, CEF and PostgreSQL sinks in one job: every file is decoded once for all three (issue 10), and each sink
+/// gets every event once.
+@Suite(.enabled(if: JobCLI.serverAvailable, "PGHOST is not set"))
+struct JobThreeSinksCLITests {
+    @Test func eachFileIsDecodedOnceForEverySink() throws {
+        let work = try TemporaryDirectory("job-cli-three")
+        defer { work.remove() }
+        let schema = try JobTestSchema()
+        let distinct = try JobCLI.synth(work.path + "/archive")
+        let job = try JobCLI.writeJob(
+            in: work, source: work.path + "/archive",
+            sinks: """
+                  - {type: ndjson, name: flat, path: \(work.path)/ndjson}
+                  - {type: cef, name: siem, path: \(work.path)/cef}
+                  - {type: postgres, name: db, schema: \(schema.name), migrate: true}
+                """)
+        let run = try CLIRunner.run(["run", job, "--quiet", "--summary-json", work.path + "/summary.json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: work.path + "/summary.json")))
+                as? [String: Any])
+        let files = try #require(summary["files"] as? [String: Int])
+        #expect(files["decoded"] == files["listed"] && files["listed"] == 24, "\(files)")
+        let sinks = try #require(summary["sinks"] as? [[String: Any]])
+        for sink in sinks {
+            let sinkFiles = try #require((sink["summary"] as? [String: Any])?["files"] as? [String: Int])
+            #expect(sinkFiles["decoded"] == 24, "\(sink["name"] ?? "?"): \(sinkFiles)")
+        }
+        let ids = try JobCLI.eventIDs(in: work.path + "/ndjson")
+        #expect(ids.count == distinct && Set(ids).count == distinct)
+        #expect(try JobCLI.lineCount(in: work.path + "/cef", suffix: ".cef") == distinct)
+        #expect(schema.count("events") == distinct && schema.distinctEvents() == distinct)
+    }
+}
+
 /// Writes into an existing directory (TemporaryDirectory's helpers for a path it did not create).
 struct TemporaryDirectoryView {
     let path: String
