@@ -33,8 +33,10 @@ let package = Package(
         // MARK: Library modules, one per concern
         /// Hex digits: the one encoder and decoder (no dependencies, so every module can use it).
         .target(name: "TrailMillHex"),
+        /// The POSIX file layer: file descriptors, publication without replacing, directory fsync, flock.
+        .target(name: "TrailMillPOSIX"),
         /// gzip inflate/deflate over zlib: the only zlib importer.
-        .target(name: "TrailMillCompression", dependencies: ["CZlib"]),
+        .target(name: "TrailMillCompression", dependencies: ["CZlib", "TrailMillPOSIX"]),
         /// Finding trail files in an archive laid out like CloudTrail's S3 keys.
         .target(name: "TrailMillArchive"),
         /// Byte-level JSON scanning of `{"Records":[...]}` log files, record by record.
@@ -53,7 +55,7 @@ let package = Package(
         .target(
             name: "TrailMillIntegrity",
             dependencies: [
-                "TrailMillArchive", "TrailMillCompression", "TrailMillHex",
+                "TrailMillArchive", "TrailMillCompression", "TrailMillHex", "TrailMillPOSIX",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
@@ -70,7 +72,7 @@ let package = Package(
         /// Cross-file duplicate detection on (eventID, recipientAccountId).
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
-        .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression"]),
+        .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression", "TrailMillPOSIX"]),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
         .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),
         /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.
@@ -79,6 +81,7 @@ let package = Package(
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
                 "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres", "TrailMillHex",
+                "TrailMillPOSIX",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -87,7 +90,8 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                "TrailMillSinks", "TrailMillIntegrity", "TrailMillHex", .product(name: "Yams", package: "Yams"),
+                "TrailMillSinks", "TrailMillIntegrity", "TrailMillHex", "TrailMillPOSIX",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -120,6 +124,7 @@ let package = Package(
             path: "Tests/TrailMillTestSupport"
         ),
         .testTarget(name: "TrailMillHexTests", dependencies: ["TrailMillHex"]),
+        .testTarget(name: "TrailMillPOSIXTests", dependencies: ["TrailMillPOSIX", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillCompressionTests", dependencies: ["TrailMillCompression", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillArchiveTests", dependencies: ["TrailMillArchive", "TrailMillTestSupport"]),
         .testTarget(name: "TrailMillDecodingTests", dependencies: ["TrailMillDecoding", "TrailMillTestSupport"]),

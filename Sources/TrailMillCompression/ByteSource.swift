@@ -1,29 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    Glibc.read(fd, buffer, count)
-}
-#elseif canImport(Musl)
-import Musl
-
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    Musl.read(fd, buffer, count)
-}
-#elseif canImport(Darwin)
-import Darwin
-
-private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    Darwin.read(fd, buffer, count)
-}
-#endif
+import TrailMillPOSIX
 
 /// Where a reader's raw (possibly compressed) bytes come from: an open file or an array in memory.
 ///
 /// A file is closed as soon as its end is reached (batch jobs open many files) or when the source is released.
 final class ByteSource {
     private enum Backing {
-        case file(Int32)
+        case file(FileDescriptor)
         case memory([UInt8])
         case finished
     }
@@ -38,26 +20,17 @@ final class ByteSource {
     /// Opens `path` for reading.
     init(path: String) throws(CompressionError) {
         self.path = path
-        var fd: Int32
-        repeat {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let code = errno
+        do { backing = .file(try FileDescriptor.openForReading(path)) } catch {
             throw CompressionError(
-                code: .ioFailure, message: "cannot open: \(Self.describe(errno: code))", path: path, systemErrno: code)
+                code: .ioFailure, message: "cannot open: \(error.reason) (errno \(error.errno))", path: path,
+                systemErrno: error.errno)
         }
-        backing = .file(fd)
     }
 
     /// Reads from bytes in memory.
     init(bytes: [UInt8]) {
         path = nil
         backing = bytes.isEmpty ? .finished : .memory(bytes)
-    }
-
-    deinit {
-        if case .file(let fd) = backing { _ = close(fd) }
     }
 
     /// Fills the start of `buffer` with the next bytes; returns how many, 0 only at the end of the source.
@@ -76,25 +49,19 @@ final class ByteSource {
             bytesRead += count
             if memoryOffset == bytes.count { backing = .finished }
             return count
-        case .file(let fd):
-            // Linux transfers at most 0x7ffff000 bytes per read.
-            let request = min(buffer.count, 1 << 30)
-            var result: Int
-            repeat {
-                result = systemRead(fd, base, request)
-            } while result < 0 && errno == EINTR
-            if result < 0 {
-                let code = errno
+        case .file(let file):
+            let count: Int
+            do { count = try file.read(into: buffer) } catch {
                 throw CompressionError(
-                    code: .ioFailure, message: "read failed: \(Self.describe(errno: code))", path: path,
-                    compressedOffset: bytesRead, systemErrno: code)
+                    code: .ioFailure, message: "read failed: \(error.reason) (errno \(error.errno))", path: path,
+                    compressedOffset: bytesRead, systemErrno: error.errno)
             }
-            if result == 0 {
-                _ = close(fd)
+            if count == 0 {
+                try? file.close()
                 backing = .finished
             }
-            bytesRead += result
-            return result
+            bytesRead += count
+            return count
         }
     }
 
@@ -107,10 +74,5 @@ final class ByteSource {
             filled += count
         }
         return filled
-    }
-
-    private static func describe(errno code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return "\(String(cString: text)) (errno \(code))"
     }
 }

@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import TrailMillCompression
+import TrailMillPOSIX
 
 /// Why a local object could not be read.
 enum ReadFailure: Error, Equatable {
@@ -36,43 +30,13 @@ struct ArchiveRoot: Sendable {
     func load(_ relativePath: String) -> Result<[UInt8], ReadFailure> { LocalObject.load(absolutePath(relativePath)) }
 }
 
-/// Whole-file reads with POSIX calls, so a missing file is told apart from an unreadable one.
+/// Whole-file reads, so a missing file is told apart from an unreadable one.
 enum LocalObject {
     /// The bytes of the regular file at `path`.
     static func load(_ path: String) -> Result<[UInt8], ReadFailure> {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            let code = errno
-            return .failure(code == ENOENT || code == ENOTDIR ? .notFound : .notReadable(describe(code)))
+        do throws(SystemCallError) { return .success(try FileSystem.readFile(path)) } catch {
+            return .failure(error.isNotFound ? .notFound : .notReadable(error.isNotRegularFile ? "not a regular file" : error.reason))
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { return .failure(.notReadable("not a regular file")) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            return .failure(code == ENOENT ? .notFound : .notReadable(describe(code)))
-        }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(bytes.count, 4096))) }
-            let count = bytes.withUnsafeMutableBytes { buffer in
-                read(fd, buffer.baseAddress! + filled, buffer.count - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.notReadable(describe(errno)))
-            }
-            if count == 0 { break }
-            filled += count
-        }
-        bytes.removeLast(bytes.count - filled)
-        return .success(bytes)
-    }
-
-    static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
     }
 }
 

@@ -4,6 +4,7 @@ import TrailMillArchive
 import TrailMillDedupe
 import TrailMillNormalize
 import TrailMillPipeline
+import TrailMillPOSIX
 import TrailMillSinks
 
 /// A job's NDJSON/CEF/LEEF sink: exactly-once publication across crashes, with its own bookkeeping.
@@ -132,14 +133,14 @@ final class JobFileSink: EventSink {
         var directories = Set<String>()
         for output in outputs {
             guard let staged = output.temporaryPath else { continue }
-            do throws(OutputFiles.Failure) { try OutputFiles.move(staged, to: output.path) } catch {
-                throw SinkFailure(message: "cannot publish \(output.path): \(error.message)")
+            do throws(SystemCallError) { try FileSystem.moveWithoutReplacing(staged, to: output.path) } catch {
+                throw SinkFailure(message: "cannot publish: \(error)")
             }
             directories.insert(JobPaths.directory(of: output.path))
         }
         for directory in directories.sorted() {
-            do throws(OutputFiles.Failure) { try OutputFiles.syncDirectory(directory) } catch {
-                throw SinkFailure(message: "cannot fsync \(directory): \(error.message)")
+            do throws(SystemCallError) { try FileSystem.syncDirectory(directory) } catch {
+                throw SinkFailure(message: "\(error)")
             }
         }
         faults.hit(.afterRename)
@@ -210,7 +211,7 @@ struct OutputNaming {
             let digits = String(sequence)
             let path = sink.directory + "/\(sink.name)-\(stamp)-r\(runID)-"
                 + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + suffix
-            if !OutputFiles.exists(path) { return path }
+            if !FileSystem.exists(path) { return path }
         }
     }
 }

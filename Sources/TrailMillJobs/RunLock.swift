@@ -1,25 +1,18 @@
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TrailMillPOSIX
 
 /// An exclusive, non-blocking lock on a job's lock file (`flock(LOCK_EX | LOCK_NB)` on `<state>.lock`), held until
 /// ``release()`` or deinit, or until the process ends. The kernel drops the lock when the process dies, so a
 /// killed run never blocks the next. The holder writes its pid into the file for the "already running" message.
-///
-/// Keeps the lock file interop in one small type.
 public final class RunLock: Sendable {
     /// The lock file.
     public let path: String
-    /// The open descriptor holding the lock; -1 once released.
-    private let descriptor: Mutex<Int32>
+    /// The open file holding the lock; nil once released.
+    private let file: Mutex<FileDescriptor?>
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, file: sending FileDescriptor) {
         self.path = path
-        self.descriptor = Mutex(descriptor)
+        self.file = Mutex(file)
     }
 
     deinit { release() }
@@ -27,42 +20,39 @@ public final class RunLock: Sendable {
     /// Takes the lock at `path` (creating the file when missing), or throws at once: ``RunLockError/isAlreadyRunning``
     /// when another process (or another open of the file) holds it.
     public static func acquire(path: String) throws(RunLockError) -> RunLock {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw RunLockError(path: path, code: .cannotOpen, errno: errno) }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let error = errno
-            if error == EINTR { continue }
-            let holder = readPID(fd)
-            close(fd)
-            if error == EWOULDBLOCK {
-                throw RunLockError(path: path, code: .alreadyRunning, holderPID: holder)
-            }
-            throw RunLockError(path: path, code: .cannotLock, errno: error)
+        let file: FileDescriptor
+        do { file = try FileDescriptor.openOrCreate(path) } catch {
+            throw RunLockError(path: path, code: .cannotOpen, errno: error.errno)
         }
+        let locked: Bool
+        do { locked = try file.tryLockExclusive() } catch {
+            throw RunLockError(path: path, code: .cannotLock, errno: error.errno)
+        }
+        guard locked else { throw RunLockError(path: path, code: .alreadyRunning, holderPID: readPID(file)) }
         // The pid is informational: a failure to write it does not give up the lock.
-        let text = Array("\(getpid())\n".utf8)
-        if ftruncate(fd, 0) == 0 {
-            _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        }
-        return RunLock(path: path, descriptor: fd)
+        try? file.truncate(to: 0)
+        try? file.write(Array("\(ProcessIdentity.current)\n".utf8), at: 0)
+        return RunLock(path: path, file: file)
     }
 
-    /// Gives up the lock (closing the descriptor). The file is left in place; calling this twice is harmless.
+    /// Gives up the lock (closing the file). The file is left in place; calling this twice is harmless.
     public func release() {
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
-            close(fd)
-            fd = -1
+        file.withLock { file in
+            try? file?.close()
+            file = nil
         }
     }
 
     /// Whether this object still holds the lock.
-    public var isHeld: Bool { descriptor.withLock { $0 >= 0 } }
+    public var isHeld: Bool { file.withLock { $0 != nil } }
 
     /// The pid written at the start of the file, if any.
-    private static func readPID(_ fd: Int32) -> Int32? {
+    private static func readPID(_ file: FileDescriptor) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 32)
-        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        let read: Result<Int, SystemCallError> = buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(SystemCallError) in try file.read(at: 0, into: raw) }
+        }
+        let count = (try? read.get()) ?? 0
         guard count > 0 else { return nil }
         let digits = buffer.prefix(count).prefix { (48...57).contains($0) }
         guard !digits.isEmpty, digits.count <= 10 else { return nil }
@@ -118,7 +108,7 @@ public struct RunLockError: Error, Sendable, Hashable, CustomStringConvertible {
             let pid = holderPID.map { "pid \($0)" } ?? "pid unknown"
             return "already running (\(pid)): \(path) is locked"
         }
-        let reason = errno.map { String(cString: strerror($0)) } ?? "unknown error"
+        let reason = errno.map(SystemCallError.describe) ?? "unknown error"
         return "\(code): \(path): \(reason)"
     }
 }

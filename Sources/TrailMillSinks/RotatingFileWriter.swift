@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import TrailMillCompression
+import TrailMillPOSIX
 
 /// A published output file.
 public struct PublishedFile: Sendable, Hashable, Codable {
@@ -56,7 +52,7 @@ public final class RotatingFileWriter {
     /// Files published so far, in order.
     public private(set) var published: [PublishedFile] = []
 
-    private var file: PosixFile?
+    private var file: FileDescriptor?
     private var temporaryPath = ""
     private var finalPath = ""
     private var sequence = 0
@@ -70,7 +66,7 @@ public final class RotatingFileWriter {
     /// Creates the writer (and the output directory). No file is created until the first line.
     public init(options: OutputFileOptions) throws(SinkError) {
         self.options = options
-        try PosixFile.makeDirectories(options.directory)
+        do { try FileSystem.makeDirectories(options.directory) } catch { throw SinkError(error) }
         buffer.reserveCapacity(RotatingFileWriter.flushThreshold + (64 << 10))
     }
 
@@ -99,7 +95,7 @@ public final class RotatingFileWriter {
     public func abandon() {
         guard file != nil else { return }
         file = nil
-        unlink(temporaryPath)
+        FileSystem.removeFile(temporaryPath)
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -114,8 +110,8 @@ public final class RotatingFileWriter {
                 throw SinkError(path: temporaryPath, operation: "gzip", message: error.description)
             }
         }
-        unlink(temporaryPath)
-        file = try PosixFile(creating: temporaryPath)
+        FileSystem.removeFile(temporaryPath)
+        do { file = try FileDescriptor.createExclusive(temporaryPath) } catch { throw SinkError(error) }
         fileLines = 0
         fileBytes = 0
     }
@@ -128,7 +124,7 @@ public final class RotatingFileWriter {
             let number = String(sequence)
             name = "\(options.baseName)-\(String(repeating: "0", count: max(0, 5 - number.count)))\(number)"
             name += ".\(options.fileExtension)\(options.gzip ? ".gz" : "")"
-            if PosixFile.exists(options.directory + "/" + name) { sequence += 1 } else { break }
+            if FileSystem.exists(options.directory + "/" + name) { sequence += 1 } else { break }
         } while true
         return name
     }
@@ -143,9 +139,9 @@ public final class RotatingFileWriter {
                     return nil
                 }
                 if let failure { throw SinkError(path: temporaryPath, operation: "gzip", message: failure.description) }
-                try file.write(compressed)
+                do { try file.write(compressed) } catch { throw SinkError(error) }
             } else {
-                try file.write(buffer)
+                do { try file.write(buffer) } catch { throw SinkError(error) }
             }
         } catch {
             abandon()
@@ -166,23 +162,31 @@ public final class RotatingFileWriter {
             if let compressor {
                 compressed.removeAll(keepingCapacity: true)
                 try gzip { () throws(CompressionError) in try compressor.finish(appendingTo: &compressed) }
-                try current.write(compressed)
+                do { try current.write(compressed) } catch { throw SinkError(error) }
                 self.compressor = nil
             }
-            try current.syncAndClose()
+            do {
+                try current.sync()
+                try current.close()
+            } catch {
+                throw SinkError(error)
+            }
             file = nil
             while true {
-                do throws(SinkError) {
-                    try PosixFile.publish(from: temporaryPath, to: finalPath, directory: options.directory)
+                do throws(SystemCallError) {
+                    try FileSystem.moveWithoutReplacing(temporaryPath, to: finalPath)
+                    try FileSystem.syncDirectory(options.directory)
                     break
-                } catch where error.systemErrno == EEXIST {
+                } catch where error.isAlreadyExists {
                     // The name was taken after this file was opened: never replace it, take the next free one.
                     finalPath = options.directory + "/" + nextFreeName()
+                } catch {
+                    throw SinkError(error)
                 }
             }
         } catch {
             abandon()
-            unlink(temporaryPath)  // `abandon` only removes it while the file is open; a failed rename comes after
+            FileSystem.removeFile(temporaryPath)  // `abandon` only removes it while the file is open; a failed rename comes after
             throw error
         }
         published.append(PublishedFile(path: finalPath, lines: fileLines, bytes: fileBytes))

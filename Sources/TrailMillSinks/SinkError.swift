@@ -1,3 +1,5 @@
+import TrailMillPOSIX
+
 /// A failure writing output (disk full, permission denied…). Output failures stop the run: nothing partial is
 /// published, and temporary files are removed.
 public struct SinkError: Error, Sendable, CustomStringConvertible {
@@ -19,4 +21,11 @@ public struct SinkError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(operation) \(path): \(message)" }
+}
+
+extension SinkError {
+    /// The sink error of a failed system call.
+    init(_ error: SystemCallError) {
+        self.init(path: error.path, operation: error.operation, systemErrno: error.errno, message: error.reason)
+    }
 }

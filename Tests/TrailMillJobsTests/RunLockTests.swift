@@ -53,7 +53,8 @@ import TrailMillTestSupport
                 usleep(20_000)
             } catch {
                 observed = error
-                if error.holderPID != nil { break }
+                // The pid read may still be ours between the child's flock and its echo: wait for the child's.
+                if error.holderPID == holder.processIdentifier { break }
                 usleep(20_000)
             }
         }

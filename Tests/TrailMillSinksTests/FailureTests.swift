@@ -90,33 +90,6 @@ struct FailureTests {
         }
     }
 
-    @Test("PosixFile refuses to replace an existing file")
-    func exclusiveCreate() throws {
-        try withTemporaryDirectory { directory in
-            let path = try directory.write("taken", text: "keep\n")
-            let error = #expect(throws: SinkError.self) { try PosixFile(creating: path) }
-            #expect(error?.path == path)
-            #expect(error?.operation == "create")
-            #expect(error?.systemErrno == Errno.exists)
-            #expect(try directory.read("taken") == Array("keep\n".utf8))
-        }
-    }
-
-    @Test("PosixFile writes every byte and syncs")
-    func posixWrite() throws {
-        try withTemporaryDirectory { directory in
-            let path = directory.url("f").path
-            let file = try PosixFile(creating: path)
-            let payload = variedLines(count: 5_000, maxLength: 300).flatMap { $0 }
-            try file.write(payload)
-            try file.write([])
-            try file.syncAndClose()
-            #expect(try bytes(at: path) == payload)
-            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-            #expect(mode.map { $0 & 0o600 } == 0o600)
-        }
-    }
-
     @Test("SinkError describes the operation and the path")
     func sinkErrorDescription() {
         let error = SinkError(path: "/o/x", operation: "write", systemErrno: 28, message: "No space left on device")

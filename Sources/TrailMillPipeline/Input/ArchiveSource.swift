@@ -1,5 +1,6 @@
 public import TrailMillArchive
 public import TrailMillCompression
+public import TrailMillPOSIX
 
 /// Where a run's log files come from. Every command and job reads through one: discovery, selection, filters,
 /// dedupe, digest gating and every sink behave the same whatever the source.
@@ -11,7 +12,7 @@ public protocol ArchiveSource: Sendable {
     /// Opens a listed file for decoding (called on decode workers, any number at once).
     func open(_ file: TrailFile, maxDecompressedBytes: Int) throws(CompressionError) -> DecompressingReader
     /// SHA-256 of the file as stored, lowercase hex: the content identity of `loaded_files` and of a job's state.
-    func sha256(_ file: TrailFile) -> Result<String, FileDigestError>
+    func sha256(_ file: TrailFile) -> Result<String, SystemCallError>
 }
 
 /// A local copy of the bucket: any folder above `AWSLogs/`.
@@ -34,7 +35,7 @@ public struct LocalArchive: ArchiveSource {
         try DecompressingReader(path: file.absolutePath, maxDecompressedBytes: maxDecompressedBytes)
     }
 
-    public func sha256(_ file: TrailFile) -> Result<String, FileDigestError> {
+    public func sha256(_ file: TrailFile) -> Result<String, SystemCallError> {
         FileDigest.sha256(path: file.absolutePath)
     }
 }
