@@ -90,7 +90,7 @@ let package = Package(
             name: "TrailMillJobs",
             dependencies: [
                 "TrailMillPipeline", "TrailMillArchive", "TrailMillSIEM", "TrailMillNormalize", "TrailMillDedupe",
-                "TrailMillSinks", "TrailMillIntegrity", "TrailMillHex", "TrailMillPOSIX",
+                "TrailMillSinks", "TrailMillIntegrity", "TrailMillHex", "TrailMillPOSIX", "TrailMillPostgres",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,4 @@
-public import TrailMillDecoding
+import TrailMillDecoding
 public import TrailMillNormalize
 
 /// PostgreSQL COPY text rows of `events` (the `trailmill load` sink). Each file's encoder reports the characters

@@ -41,12 +41,12 @@ public final class PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.redact(Self.text(PQerrorMessage(handle)) ?? "connection failed", secrets: secrets)
+            let message = ConninfoRedaction.scrub(Self.text(PQerrorMessage(handle)) ?? "connection failed", secrets: secrets)
             PQfinish(handle)
             throw PostgresError(code: .connectionFailed, message: message)
         }
         guard PQsetClientEncoding(handle, "UTF8") == 0 else {
-            let message = Self.redact(Self.text(PQerrorMessage(handle)) ?? "", secrets: secrets)
+            let message = ConninfoRedaction.scrub(Self.text(PQerrorMessage(handle)) ?? "", secrets: secrets)
             PQfinish(handle)
             throw PostgresError(code: .connectionFailed, message: "could not set client_encoding to UTF8: \(message)")
         }
@@ -369,7 +369,7 @@ public final class PostgresConnection {
         guard let options = PQconninfoParse(conninfo, &errorMessage) else {
             let raw = text(errorMessage) ?? "invalid connection string"
             PQfreemem(errorMessage)
-            throw PostgresError(code: .connectionFailed, message: redactQuoted(raw))
+            throw PostgresError(code: .connectionFailed, message: ConninfoRedaction.redactQuoted(raw))
         }
         defer { PQconninfoFree(options) }
         var secrets: [String] = []
@@ -382,31 +382,6 @@ public final class PostgresConnection {
         return secrets
     }
 
-    /// Removes every secret from a message, longest first (the whole connection string before the password in it).
-    static func redact(_ message: String, secrets: [String]) -> String {
-        var message = message
-        for secret in secrets.sorted(by: { $0.count > $1.count }) where !secret.isEmpty {
-            message = message.replacing(secret, with: "***")
-        }
-        return message
-    }
-
-    /// Replaces the content of every `"..."` fragment with `***`.
-    static func redactQuoted(_ message: String) -> String {
-        var result = ""
-        var inside = false
-        for character in message {
-            if character == "\"" {
-                if inside { result += "***" }
-                inside.toggle()
-                result.append(character)
-            } else if !inside {
-                result.append(character)
-            }
-        }
-        if inside { result += "***" }
-        return result
-    }
 }
 
 @available(*, unavailable)
