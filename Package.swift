@@ -165,8 +165,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        /// Pure unit tests of the event store (no server).
+        .testTarget(name: "TrailMillEventStoreTests", dependencies: ["TrailMillEventStore", "TrailMillTestSupport"]),
+        /// Everything that needs the real PostgreSQL server the test command starts (skipped without PGHOST).
         .testTarget(
-            name: "TrailMillEventStoreTests",
+            name: "TrailMillPostgresIntegrationTests",
             dependencies: [
                 "TrailMillEventStore", "TrailMillPostgres", "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport",
                 "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", .product(name: "Logging", package: "swift-log"),

@@ -2,9 +2,6 @@ import Foundation
 import Testing
 import TrailMillPostgres
 
-/// Set by `eval "$(bash .ci/postgres env)"`; without it every test here is skipped.
-private let serverAvailable = ProcessInfo.processInfo.environment["PGHOST"].map { !$0.isEmpty } ?? false
-
 /// A schema only this test uses (tests run in parallel), dropped afterwards.
 private func withSchema(_ body: (PostgresConnection, String) throws -> Void) throws {
     let connection = try PostgresConnection(conninfo: nil)
@@ -25,11 +22,7 @@ private let hostile: [String?] = [
     "\u{08}\u{0B}\u{0C}\u{01}\u{7F}",
 ]
 
-@Suite(
-    .enabled(
-        if: serverAvailable,
-        "PGHOST is not set: run `bash .ci/postgres start && eval \"$(bash .ci/postgres env)\"` to test against PostgreSQL")
-)
+@Suite(.enabled(if: serverAvailable, noServerReason))
 struct PostgresConnectionTests {
     @Test func connectsThroughTheEnvironment() throws {
         let connection = try PostgresConnection(conninfo: nil)

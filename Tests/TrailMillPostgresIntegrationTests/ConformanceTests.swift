@@ -12,7 +12,7 @@ import TrailMillTestSupport
 struct ConformanceTests {
     /// The bundled sample archive (the project's own fixture).
     @Test func theSampleArchiveStoresTheFlatExportsValues() throws {
-        try compare(source: repositoryRoot + "/Tests/Fixtures/sample-archive")
+        try compare(source: RepositoryPaths.sampleArchive)
     }
 
     /// A synthetic organization archive with Insights events and every event shape the generator makes.

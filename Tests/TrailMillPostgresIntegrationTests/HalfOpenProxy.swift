@@ -46,17 +46,18 @@ final class HalfOpenProxy: Sendable {
         }
     }
 
-    /// Stops accepting and closes everything (the server then ends the orphaned sessions).
+    /// Stops accepting and shuts every connection down (the server then ends the orphaned sessions). Entries stay
+    /// in the list (marked cut): pump threads still running look theirs up by index.
     func stop() {
         stopped.store(true, ordering: .relaxed)
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         connections.withLock { list in
-            for pair in list {
-                shutdown(pair.client, Int32(SHUT_RDWR))
-                shutdown(pair.server, Int32(SHUT_RDWR))
+            for index in list.indices {
+                shutdown(list[index].client, Int32(SHUT_RDWR))
+                shutdown(list[index].server, Int32(SHUT_RDWR))
+                list[index].cut = true
             }
-            list.removeAll()
         }
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -93,7 +94,7 @@ final class HalfOpenProxy: Sendable {
                 if written <= 0 { return }
                 offset += written
             }
-            if connections.withLock({ $0[index].cut }) { return }
+            if stopped.load(ordering: .relaxed) || connections.withLock({ $0[index].cut }) { return }
         }
     }
 
