@@ -162,7 +162,7 @@ let package = Package(
             name: "TrailMillPipelineTests",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression", "TrailMillIntegrity",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),
         /// Pure unit tests of the event store (no server).

@@ -34,7 +34,7 @@ struct ExportSetup {
 
 /// Runs an export of `root` into a fresh output directory and returns the summary and where the output went.
 func runExport(
-    _ root: TemporaryDirectory, jobs: Int = 2, configure: (inout ExportSetup) -> Void = { _ in }
+    _ root: TemporaryDirectory, jobs: Int = 2, logger: Logger? = nil, configure: (inout ExportSetup) -> Void = { _ in }
 ) throws -> (summary: RunSummary, output: TemporaryDirectory) {
     let output = try TemporaryDirectory("out")
     var setup = ExportSetup(
@@ -42,7 +42,7 @@ func runExport(
     setup.control.jobs = jobs
     setup.control.spillDirectory = output.path
     configure(&setup)
-    let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    let logger = logger ?? Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     let summary = try ExportRun(input: setup.input, control: setup.control, output: setup.output, logger: logger).run()
     return (summary, output)
 }

@@ -149,6 +149,9 @@ private struct Sequencer {
     var interrupted = false
     var filesDecoded = 0
     var contentDigests: [String: String] = [:]
+    /// Conflicts logged so far: the README promises that the run logs its first ``conflictsLoggedLimit``, no more.
+    var conflictsLogged = 0
+    static let conflictsLoggedLimit = 20
     /// The pool, while decoding.
     var pool: WorkerPool?
 
@@ -298,7 +301,8 @@ private struct Sequencer {
         let takers = wanted[fileIndex].intersection(alive)
         let claim = stage.claim(decoded.records, for: takers)
         if claim.conflicts > 0 {
-            for record in claim.conflictingRecords {
+            for record in claim.conflictingRecords.prefix(Self.conflictsLoggedLimit - conflictsLogged) {
+                conflictsLogged += 1
                 logger.warning(
                     "same eventID and recipient account as an earlier event, different content; kept the first",
                     metadata: ["file.key": "\(files[fileIndex].relativePath)", "record.kept_out": "\(record)"])
