@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TrailMillArchive"),
         /// Byte-level JSON scanning of `{"Records":[...]}` log files, record by record.
         .target(
-            name: "TrailMillDecoding", dependencies: ["TrailMillCompression"],
+            name: "TrailMillDecoding", dependencies: ["TrailMillCompression", "TrailMillHex"],
             // `RecordView` is a non-escapable view of the decoder's buffer (`@_lifetime` on its initializer).
             swiftSettings: [.enableExperimentalFeature("Lifetimes")]
         ),

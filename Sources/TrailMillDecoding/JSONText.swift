@@ -1,3 +1,5 @@
+import TrailMillHex
+
 /// Reading values out of JSON text that `LogFileDecoder` has already validated.
 ///
 /// These functions trust their input: they skip values without re-checking grammar, so they must only be given
@@ -107,13 +109,9 @@ public enum JSONText {
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ i: Int) -> Int {
         guard i + 4 <= raw.count else { return 0xFFFD }
         var value = 0
-        for k in 0..<4 { value = value << 4 | Int(JSONValidator.hexValue(raw[i + k]) ?? 0) }
+        for k in 0..<4 { value = value << 4 | Int(Hex.value(ofDigit: raw[i + k]) ?? 0) }
         return value
     }
-
-    /// The value of an ASCII hex digit, or nil.
-    @inline(__always)
-    public static func hexValue(_ byte: UInt8) -> UInt8? { JSONValidator.hexValue(byte) }
 
     /// Appends the UTF-8 encoding of a Unicode scalar value.
     public static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {

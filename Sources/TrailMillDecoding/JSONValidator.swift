@@ -1,3 +1,5 @@
+import TrailMillHex
+
 /// Why a scan stopped before finishing a value.
 @usableFromInline
 enum ScanStop: Error, Sendable {
@@ -240,7 +242,7 @@ struct JSONValidator {
             i += 2
         case UInt8(ascii: "u"):
             guard i + 6 <= end else { throw .incomplete }
-            for k in 2..<6 where JSONValidator.hexValue(base[i + k]) == nil {
+            for k in 2..<6 where Hex.value(ofDigit: base[i + k]) == nil {
                 throw .invalid(offset: i, reason: .badUnicodeEscape)
             }
             // \u2028 and \u2029 are already escaped; lone surrogates are valid JSON text and are kept as written.
@@ -352,17 +354,6 @@ struct JSONValidator {
             guard i < end else { throw .incomplete }
             guard isDigit(c) else { throw .invalid(offset: start, reason: .badNumber) }
             repeat { i += 1 } while isDigit(try peek(i))
-        }
-    }
-
-    /// The value of an ASCII hex digit, or nil.
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

@@ -1,4 +1,5 @@
 import TrailMillDecoding
+import TrailMillHex
 import TrailMillPostgres
 
 /// What PostgreSQL cannot store and a row therefore holds in another form, counted per file for the run summary.
@@ -121,7 +122,7 @@ enum CopyFields {
         guard i + 4 <= raw.count else { return nil }
         var value: UInt32 = 0
         for k in 0..<4 {
-            guard let digit = JSONText.hexValue(raw[i + k]) else { return nil }
+            guard let digit = Hex.value(ofDigit: raw[i + k]) else { return nil }
             value = value << 4 | UInt32(digit)
         }
         return value

@@ -30,7 +30,7 @@ public struct ExportRun: Sendable {
         var engine = RunEngine(input: input, control: control, sinks: [sink], logger: logger)
         engine.showProgress = showProgress
         let outcome = try engine.run()
-        if let failure = outcome.sinks[0].failure { throw RunFailure(message: failure.message) }
+        if let failure = outcome.sinks[0].failure { throw failure }
         var summary = outcome.summary(sink: 0)
         summary.format = output.format.rawValue
         summary.verdict = .finished(deadFiles: summary.files.dead, interrupted: outcome.interrupted)

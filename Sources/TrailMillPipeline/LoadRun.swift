@@ -39,7 +39,7 @@ public struct LoadRun: Sendable {
         if summary.database == nil { summary.database = RunSummary.Database(schema: target.schema) }
         if let failure = outcome.sinks[0].failure {
             sink.finishRun(summary: summary, failed: true, exitStatus: Int(RunVerdict.failed.exitStatus))
-            throw RunFailure(message: failure.message, isLockBusy: failure.isLockBusy)
+            throw failure
         }
         summary.verdict = .finished(deadFiles: summary.files.dead, interrupted: outcome.interrupted)
         sink.finishRun(summary: summary, failed: false, exitStatus: Int(summary.exitStatus))

@@ -81,21 +81,9 @@ public enum FlushResult: Sendable, Hashable {
     case rejected(reason: String)
 }
 
-/// A failure after which a sink takes nothing more.
-public struct SinkFailure: Error, Sendable, CustomStringConvertible {
-    /// What went wrong (never a password or row data).
-    public var message: String
-    /// Another process holds the target's lock (another load into the same schema).
-    public var isLockBusy = false
-
-    /// Creates a failure.
-    public init(message: String, isLockBusy: Bool = false) {
-        self.message = message
-        self.isLockBusy = isLockBusy
-    }
-
-    public var description: String { message }
-}
+/// A failure after which a sink takes nothing more: the same shape as a whole run's failure (a single-sink
+/// command's run fails with its sink's failure as is).
+public typealias SinkFailure = RunFailure
 
 /// What a sink reports at the end of a run.
 public struct SinkReport: Sendable {
