@@ -27,6 +27,7 @@ struct BenchArguments {
     var database: String?
     var postgresOnly = false
     var ocsfOnly = false
+    var sinksOnly = false
 
     static let usage = """
         usage: trailmill-bench [--events N] [--work DIR] [--keep]
@@ -37,6 +38,7 @@ struct BenchArguments {
                        PGHOST is set (eval "$(bash .ci/postgres env)"), against libpq's environment
           --postgres-only   skip phases B–F and H
           --ocsf-only  run only phase H (OCSF vs flat NDJSON encoders)
+          --sinks-only run only phase I (one pass with three sinks vs three single-sink passes)
         """
 
     static func parse(_ arguments: [String]) -> BenchArguments {
@@ -77,6 +79,8 @@ struct BenchArguments {
                 result.postgresOnly = true
             case "--ocsf-only":
                 result.ocsfOnly = true
+            case "--sinks-only":
+                result.sinksOnly = true
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -212,7 +216,7 @@ enum Bench {
             ("E export cef → " + (shm ? "tmpfs" : "work dir"), .cef, tmpfsRoot + "/cef"),
             ("F export leef → " + (shm ? "tmpfs" : "work dir"), .leef, tmpfsRoot + "/leef"),
         ]
-        for (label, format, output) in phases where !arguments.postgresOnly && !arguments.ocsfOnly {
+        for (label, format, output) in phases where !arguments.postgresOnly && !arguments.ocsfOnly && !arguments.sinksOnly {
             guard let result = exportPhase(
                 label: label, archive: archive, output: output, format: format, logger: logger,
                 keep: arguments.keep)
@@ -226,14 +230,21 @@ enum Bench {
             print("outputs kept under \(tmpfsRoot) and \(diskRoot)")
         }
 
-        if !arguments.postgresOnly {
+        if !arguments.postgresOnly && !arguments.sinksOnly {
             print("")
             OCSFPhase.run(files: eventFiles)
         }
 
         let pgEnvironment = ProcessInfo.processInfo.environment["PGHOST"].map { !$0.isEmpty } ?? false
-        if arguments.ocsfOnly {
-            print("G  skipped: --ocsf-only")
+        if !arguments.postgresOnly && !arguments.ocsfOnly {
+            print("")
+            MultiSinkPhase.run(
+                archive: archive, outputRoot: tmpfsRoot, work: arguments.work,
+                usePostgres: arguments.database != nil || pgEnvironment, conninfo: arguments.database, jobs: jobs,
+                logger: logger)
+        }
+        if arguments.ocsfOnly || arguments.sinksOnly {
+            print("G  skipped: --ocsf-only or --sinks-only")
         } else if arguments.database != nil || pgEnvironment {
             print("")
             PostgresPhase.run(
