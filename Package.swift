@@ -80,8 +80,8 @@ let package = Package(
             name: "TrailMillPipeline",
             dependencies: [
                 "TrailMillArchive", "TrailMillDecoding", "TrailMillNormalize", "TrailMillDedupe", "TrailMillSinks",
-                "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres", "TrailMillHex",
-                "TrailMillPOSIX",
+                "TrailMillSIEM", "TrailMillOCSF", "TrailMillIntegrity", "TrailMillEventStore", "TrailMillPostgres",
+                "TrailMillHex", "TrailMillPOSIX",
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

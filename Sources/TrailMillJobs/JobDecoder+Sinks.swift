@@ -68,6 +68,7 @@ extension JobDecoder {
         switch type {
         case .cef: format = .cef
         case .leef: format = .leef
+        case .ocsf: format = .ocsf
         default: format = try map["format"].map(outputFormat) ?? .flat
         }
         var sink = FileSink(name: name, type: type, directory: try path(pathNode), format: format)
@@ -90,14 +91,14 @@ extension JobDecoder {
         guard let typeValue = mapping["type"] else {
             throw JobFileError(
                 file: item.context.file, line: item.line, column: item.column, keyPath: item.childPath("type"),
-                message: "missing required key (one of ndjson, cef, leef, postgres)")
+                message: "missing required key (one of ndjson, ocsf, cef, leef, postgres)")
         }
         let typeNode = YAMLNode(node: typeValue, path: item.childPath("type"), context: item.context)
         guard let type = SinkType(rawValue: try typeNode.string()) else {
             let guess = JobValues.suggestion(
                 for: typeNode.node.scalar?.string ?? "", among: SinkType.allCases.map(\.rawValue))
             throw typeNode.error(
-                "\(typeNode.quoted()) is not a sink type (ndjson, cef, leef, postgres)"
+                "\(typeNode.quoted()) is not a sink type (ndjson, ocsf, cef, leef, postgres)"
                     + (guess.map { "; did you mean \"\($0)\"?" } ?? ""))
         }
         // A key that belongs to another sink type gets a pointed message rather than "unknown key".
@@ -116,7 +117,9 @@ extension JobDecoder {
     private func outputFormat(_ node: YAMLNode) throws(JobFileError) -> OutputFormat {
         let text = try node.string()
         guard let format = OutputFormat(rawValue: text), format == .flat || format == .raw else {
-            if text == "cef" || text == "leef" { throw node.error("use type: \(text) for \(text.uppercased()) output") }
+            if text == "cef" || text == "leef" || text == "ocsf" {
+                throw node.error("use type: \(text) for \(text.uppercased()) output")
+            }
             throw node.error("\(node.quoted()) is not an NDJSON format (flat, raw)")
         }
         return format

@@ -30,6 +30,7 @@ public enum JobKeys {
         switch type {
         case .ndjson: fileSinkCommon.union(["format"])
         case .cef, .leef: fileSinkCommon.union(["syslog"])
+        case .ocsf: fileSinkCommon
         case .postgres: sinkCommon.union(["database", "schema", "migrate"])
         }
     }

@@ -3,7 +3,7 @@ public import TrailMillSIEM
 
 /// One destination of a job's events (an entry of `sinks`).
 public enum JobSink: Sendable, Hashable {
-    /// NDJSON, CEF or LEEF files in a directory.
+    /// NDJSON, OCSF, CEF or LEEF files in a directory.
     case file(FileSink)
     /// Rows in a PostgreSQL database.
     case postgres(PostgresSink)
@@ -33,20 +33,22 @@ public enum SinkType: String, Sendable, Hashable, CaseIterable {
     case cef
     /// LEEF 2.0 lines.
     case leef
+    /// OCSF 1.1.0 events, one per line (NDJSON).
+    case ocsf
     /// PostgreSQL rows.
     case postgres
 }
 
-/// An NDJSON, CEF or LEEF sink: rotated files published atomically into `directory`.
+/// An NDJSON, OCSF, CEF or LEEF sink: rotated files published atomically into `directory`.
 public struct FileSink: Sendable, Hashable {
     /// Unique within the job; also the output file stem. Default: the job's name (with `-<type>` appended when
     /// the job has more than one sink).
     public var name: String
-    /// `ndjson`, `cef` or `leef`.
+    /// `ndjson`, `ocsf`, `cef` or `leef`.
     public var type: SinkType
     /// The output directory (`path`), absolute.
     public var directory: String
-    /// Line format: `flat` or `raw` for NDJSON; `cef` or `leef` for those types.
+    /// Line format: `flat` or `raw` for NDJSON; `ocsf`, `cef` or `leef` for those types.
     public var format: OutputFormat
     /// gzip the output files (`gzip`, default false).
     public var gzip = false

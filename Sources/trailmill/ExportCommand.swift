@@ -11,11 +11,12 @@ extension SyslogHeader: ExpressibleByArgument {}
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export an archive's events as deduplicated NDJSON (flat schema v1 or raw records), CEF or LEEF.",
+        abstract: "Export an archive's events as deduplicated NDJSON (flat schema v1, raw records or OCSF 1.1.0), CEF or LEEF.",
         discussion: """
             Examples:
               trailmill export --source /data/cloudtrail --out /var/spool/siem --gzip
               trailmill export --source /data/cloudtrail --out /var/spool/arcsight --format cef
+              trailmill export --source /data/cloudtrail --out /data/ocsf/cloudtrail --format ocsf --gzip
               trailmill export --source ./archive --out ./out --since 2026-01-01 --until 2026-01-31 \\
                   --event-name ConsoleLogin --errors-only --summary-json run.json
             """
@@ -26,7 +27,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Output directory (created when missing).")
     var out: String
 
-    @Option(help: "Line format: flat (NDJSON, schema v1), raw (NDJSON, the original record), cef or leef.")
+    @Option(
+        help: "Line format: flat (NDJSON, schema v1), raw (NDJSON, the original record), ocsf (NDJSON, OCSF 1.1.0), cef or leef.")
     var format: OutputFormat = .flat
 
     @Option(help: "Syslog header before each CEF/LEEF line: none, rfc5424 or rfc3164.")
@@ -40,7 +42,7 @@ struct ExportCommand: ParsableCommand {
 
     func validate() throws {
         if maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
-        if syslog != .none && (format == .flat || format == .raw) {
+        if syslog != .none && format.isNDJSON {
             throw ValidationError("--syslog applies to --format cef or leef, not NDJSON.")
         }
     }

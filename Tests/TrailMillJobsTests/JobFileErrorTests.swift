@@ -48,6 +48,15 @@ import TrailMillJobs
             "name: n\nsource: {path: /d}\nsinks:\n  - type: ndjson\n    path: /o\n    format: cef",
             line: 6, keyPath: "sinks[0].format", "use type: cef")
         expectError(
+            "name: n\nsource: {path: /d}\nsinks:\n  - type: ndjson\n    path: /o\n    format: ocsf",
+            line: 6, keyPath: "sinks[0].format", "use type: ocsf for OCSF output")
+        expectError(
+            "name: n\nsource: {path: /d}\nsinks:\n  - type: ocsf\n    path: /o\n    syslog: none",
+            line: 6, keyPath: "sinks[0].syslog", "not a key of ocsf sinks (it applies to cef, leef)")
+        expectError(
+            "name: n\nsource: {path: /d}\nsinks:\n  - type: ocsf\n    path: /o\n    format: flat",
+            line: 6, keyPath: "sinks[0].format", "not a key of ocsf sinks (it applies to ndjson)")
+        expectError(
             "name: n\nsource: {path: /d}\nsinks:\n  - type: ndjsn\n    path: /o", line: 4,
             keyPath: "sinks[0].type", #"did you mean "ndjson"?"#)
         expectError(

@@ -146,6 +146,22 @@ import TrailMillSIEM
         #expect(load.conninfo == "postgresql://u:pw@db/x" && load.schema == "s" && !load.migrate)
     }
 
+    @Test func anOCSFSink() throws {
+        let job = try JobTest.load(
+            """
+            name: lake
+            source: {path: /archive}
+            sinks:
+              - {type: ocsf, path: /lake/cloudtrail, gzip: true, max_file_bytes: 64MiB}
+              - {type: ndjson, path: /lake/cloudtrail}
+            """)
+        let ocsf = try #require(job.fileSinks.first)
+        #expect(ocsf.name == "lake-ocsf" && ocsf.type == .ocsf && ocsf.format == .ocsf)
+        #expect(ocsf.directory == "/lake/cloudtrail" && ocsf.gzip && ocsf.maxFileBytes == 64 << 20)
+        #expect(ocsf.format.fileExtension == "ocsf.ndjson")
+        #expect(job.fileSinks[1].format == .flat)
+    }
+
     @Test func valueParsers() {
         #expect(Lookback.parse("3d") == Lookback(hours: 72))
         #expect(Lookback.parse("36h")?.days == 2)

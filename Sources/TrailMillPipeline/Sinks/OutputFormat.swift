@@ -1,4 +1,5 @@
 public import TrailMillNormalize
+import TrailMillOCSF
 public import TrailMillSIEM
 
 /// How each event is written to a file sink.
@@ -11,11 +12,24 @@ public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
     case cef
     /// QRadar LEEF 2.0 lines, TAB-delimited (`Schemas/cef-leef-mapping-v1.md`).
     case leef
+    /// OCSF 1.1.0 events (API Activity, Authentication, Account Change; Insights as Detection Finding), one JSON
+    /// object per line (`Schemas/ocsf-mapping-v1.md`).
+    case ocsf
 
-    /// Output file extension (before `.gz`).
+    /// Whether the lines are NDJSON (flat, raw or OCSF), as opposed to CEF or LEEF text.
+    public var isNDJSON: Bool {
+        switch self {
+        case .flat, .raw, .ocsf: true
+        case .cef, .leef: false
+        }
+    }
+
+    /// Output file extension (before `.gz`). OCSF files are `.ocsf.ndjson`: still NDJSON to any reader that
+    /// globs `*.ndjson`, and told apart from flat files in the same directory by name.
     public var fileExtension: String {
         switch self {
         case .flat, .raw: "ndjson"
+        case .ocsf: "ocsf.ndjson"
         case .cef: "cef"
         case .leef: "leef"
         }
@@ -28,6 +42,7 @@ public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
         case .raw: RawLineEncoding()
         case .cef: SIEMLineEncoding(format: .cef, syslog: syslog)
         case .leef: SIEMLineEncoding(format: .leef, syslog: syslog)
+        case .ocsf: OCSFLineEncoding()
         }
     }
 }
@@ -40,7 +55,7 @@ public struct FileOutput: Sendable, Hashable {
     public var stem: String
     /// Line format.
     public var format: OutputFormat = .flat
-    /// A syslog header before each CEF or LEEF line (ignored for NDJSON).
+    /// A syslog header before each CEF or LEEF line (ignored for NDJSON, OCSF included).
     public var syslog: SyslogHeader = .none
     /// gzip the output files.
     public var gzip = false

@@ -1,8 +1,7 @@
 import Foundation
-import TrailMillTestSupport
 
 /// A small OCSF event validator over the compiled OCSF 1.1.0 schema (`../shared/vectors/ocsf/compiled-1.1.0.json`,
-/// made by `ocsf-lib` 0.10.4 from the source beside it), written for these tests.
+/// made by `ocsf-lib` 0.10.4 from the source beside it), written for the tests (the OCSF encoder's and the CLI's).
 ///
 /// Checks, recursively through objects and arrays:
 /// - the class (`class_uid`) exists, `category_uid` is its category's, `type_uid` = `class_uid * 100 + activity_id`;
@@ -22,7 +21,7 @@ import TrailMillTestSupport
 /// OCSF project's own CloudTrail examples); (2) a class that sets `"profile": null` on an attribute takes it out of
 /// its profile (Authentication and Account Change define `actor` without the `host` profile; API Activity's `api`
 /// is not the `cloud` profile's).
-struct OCSFSchemaValidator {
+public struct OCSFSchemaValidator {
     let classes: [Int: [String: Any]]
     let objects: [String: [String: Any]]
     let types: [String: [String: Any]]
@@ -35,11 +34,13 @@ struct OCSFSchemaValidator {
 
     private var regexCache: [String: NSRegularExpression] = [:]
 
-    struct LoadError: Error, CustomStringConvertible {
-        var description: String
+    /// The schema folder does not hold what the validator needs.
+    public struct LoadError: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    init(folder: String) throws {
+    /// Loads `compiled-1.1.0.json` and the `schema-1.1.0` source from `folder` (`../shared/vectors/ocsf`).
+    public init(folder: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/compiled-1.1.0.json"))
         guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let classList = root["classes"] as? [String: [String: Any]],
@@ -99,7 +100,7 @@ struct OCSFSchemaValidator {
     // MARK: Events
 
     /// Every problem found in `event` (empty when it is valid).
-    mutating func validate(_ event: [String: Any]) -> [String] {
+    public mutating func validate(_ event: [String: Any]) -> [String] {
         var problems: [String] = []
         guard let classUID = Self.integer(event["class_uid"]), let definition = classes[classUID] else {
             return ["class_uid \(String(describing: event["class_uid"])) is not an OCSF 1.1.0 class"]
