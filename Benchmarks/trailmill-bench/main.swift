@@ -27,6 +27,9 @@ struct BenchArguments {
     var database: String?
     var postgresOnly = false
     var ocsfOnly = false
+    /// Phase I only: `trailmill history` latency over this already loaded schema.
+    var historySchema: String?
+    var historyRuns = 21
 
     static let usage = """
         usage: trailmill-bench [--events N] [--work DIR] [--keep]
@@ -37,6 +40,8 @@ struct BenchArguments {
                        PGHOST is set (eval "$(bash .ci/postgres env)"), against libpq's environment
           --postgres-only   skip phases B–F and H
           --ocsf-only  run only phase H (OCSF vs flat NDJSON encoders)
+          --history SCHEMA  run only phase I: history query latency over SCHEMA, already loaded
+                       (Benchmarks/history-bench.sh loads 10 M events); --runs N per query (default 21)
         """
 
     static func parse(_ arguments: [String]) -> BenchArguments {
@@ -77,6 +82,11 @@ struct BenchArguments {
                 result.postgresOnly = true
             case "--ocsf-only":
                 result.ocsfOnly = true
+            case "--history":
+                result.historySchema = value(name, inline: inline)
+            case "--runs":
+                guard let runs = Int(value(name, inline: inline)), runs >= 1 else { fail("--runs must be positive") }
+                result.historyRuns = runs
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -142,6 +152,10 @@ enum Bench {
         logger.logLevel = .warning  // the run's own info lines would interleave with the figures
 
         printMachine()
+        if let schema = arguments.historySchema {
+            HistoryPhase.run(schema: schema, conninfo: arguments.database, runs: arguments.historyRuns)
+            return
+        }
         #if DEBUG
         print("WARNING: debug build; run with `swift run -c release trailmill-bench` for meaningful figures")
         #endif
