@@ -176,6 +176,10 @@ extension Migration {
                 )
             $$;
 
+            -- The record itself, as CloudTrail wrote it (as jsonb: member order and spacing normalized), for `--event-id` and
+            -- `--output json`. Opt-in: only `trailmill load --keep-raw` fills it (it roughly doubles the table's size).
+            ALTER TABLE events ADD COLUMN raw jsonb;
+
             CREATE INDEX events_event_id ON events (event_id);
             CREATE INDEX events_event_source_time ON events (event_source, event_time);
             CREATE INDEX events_read_only_time ON events (read_only, event_time);

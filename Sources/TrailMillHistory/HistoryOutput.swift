@@ -4,7 +4,8 @@ internal import Foundation
 public enum HistoryOutputFormat: String, Sendable, CaseIterable {
     /// The console's columns, aligned and fitted to the terminal width.
     case table
-    /// One LookupEvents-style object per line, with the stored record.
+    /// One LookupEvents-style object per line: `CloudTrailEvent` holds the original record (as a JSON string) when
+    /// the load kept it, else `Record` the stored flat record.
     case json
     /// The stored record per line: flat schema v1 columns, nulls left out.
     case ndjson
@@ -109,8 +110,8 @@ public enum HistoryRenderer {
     // MARK: JSON
 
     /// `LookupEvents`' event shape: `EventId`, `EventName`, `ReadOnly` (a string), `AccessKeyId`, `EventTime`,
-    /// `EventSource`, `Username`, `Resources`, and `Record`: the stored record (flat columns; TrailMill does not keep
-    /// the original JSON text, see the README).
+    /// `EventSource`, `Username`, `Resources`, and `CloudTrailEvent` (the original record as a JSON string) when
+    /// the load kept it (`--keep-raw`), else `Record`: the stored flat record.
     static func lookupEventsObject(_ row: HistoryRow) -> String {
         var members: [(String, String)] = [("EventId", quote(row.eventID))]
         func add(_ name: String, _ value: String?) { if let value { members.append((name, quote(value))) } }
@@ -120,12 +121,17 @@ public enum HistoryRenderer {
         add("EventTime", row.eventTime)
         add("EventSource", row.eventSource)
         add("Username", row.userName)
+        // The stored types are a sorted set, not in ARN order: a type is paired with the ARNs only when it is the one type.
         let types = row.resourceTypes.filter { $0.contains("::") }
-        let resources = row.resourceARNs.enumerated().map { index, arn in
-            "{\"ResourceType\":\(index < types.count ? quote(types[index]) : "null"),\"ResourceName\":\(quote(arn))}"
+        let resources = row.resourceARNs.map { arn in
+            "{\"ResourceType\":\(types.count == 1 ? quote(types[0]) : "null"),\"ResourceName\":\(quote(arn))}"
         }
         members.append(("Resources", "[" + resources.joined(separator: ",") + "]"))
-        if let record = row.record { members.append(("Record", record)) }
+        if let original = row.original {
+            members.append(("CloudTrailEvent", quote(original)))
+        } else if let record = row.record {
+            members.append(("Record", record))
+        }
         return "{" + members.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 
@@ -172,7 +178,12 @@ extension HistoryRenderer {
             }
             text += "Resources referenced:\n"
             text += row.resourceARNs.isEmpty ? "  (none)\n" : row.resourceARNs.map { "  " + singleLine($0) + "\n" }.joined()
-            text += "Record:\n" + prettyJSON(row.record ?? "{}") + "\n"
+            if let original = row.original {
+                text += "CloudTrail event:\n" + prettyJSON(original) + "\n"
+            } else {
+                text += "Stored record (flat columns; `trailmill load --keep-raw` keeps the original record):\n"
+                text += prettyJSON(row.record ?? "{}") + "\n"
+            }
             return text
         }.joined(separator: "\n")
     }

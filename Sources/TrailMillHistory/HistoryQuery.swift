@@ -18,7 +18,8 @@ public struct HistoryQuery: Sendable, Hashable {
     public var investigation: ListingInvestigation?
     /// The schema holding `events` (quoted as an identifier in the SQL).
     public var schema: String
-    /// Also select the whole stored record (flat columns as JSON, nulls left out) for `json` / `ndjson` output.
+    /// Also select the whole stored record (flat columns as JSON, nulls left out) and the original record (the `raw`
+    /// column, filled by `load --keep-raw`) for `json` / `ndjson` output and `--event-id`.
     public var includeRecord = false
 
     /// A query of `schema` with these filters over `window`, first page.
@@ -55,8 +56,10 @@ public struct HistoryQuery: Sendable, Hashable {
         """
     }
 
-    /// The whole stored row as JSON (nulls left out), or NULL when not asked for.
-    var recordColumn: String { includeRecord ? "jsonb_strip_nulls(to_jsonb(e))::text" : "NULL::text" }
+    /// The whole stored row as JSON (nulls and `raw` left out) and the original record, or NULLs when not asked for.
+    var recordColumns: String {
+        includeRecord ? "jsonb_strip_nulls(to_jsonb(e) - 'raw')::text, e.raw::text" : "NULL::text, NULL::text"
+    }
 
     /// The page's `SELECT`: `limit + 1` rows, newest first.
     public func statement() -> SQLStatement {
@@ -73,7 +76,7 @@ public struct HistoryQuery: Sendable, Hashable {
                     + "\(parameters.bind(after.eventID)), \(parameters.bind(after.account)))")
         }
         let text = """
-            SELECT \(Self.selectList(schema: quoted)), \(recordColumn)
+            SELECT \(Self.selectList(schema: quoted)), \(recordColumns)
             FROM \(quoted).events e
             WHERE \(conditions.joined(separator: "\n  AND "))
             ORDER BY e.event_time DESC, e.event_id DESC, e.recipient_account_id DESC

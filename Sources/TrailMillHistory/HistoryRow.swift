@@ -34,6 +34,8 @@ public struct HistoryRow: Sendable, Hashable {
     public var actor: String?
     /// The whole stored row as JSON text (flat schema v1 names, nulls left out), when the query asked for it.
     public var record: String?
+    /// The original record as JSON text (the `raw` column, stored by `load --keep-raw`), when asked for and stored.
+    public var original: String?
 
     /// `eventTime` as CloudTrail writes it: whole seconds unless the stored time has a fraction.
     public var eventTime: String {
@@ -55,9 +57,9 @@ public struct HistoryRow: Sendable, Hashable {
         PageToken(eventTime: eventTimeKey, eventID: eventID, account: account, queryFingerprint: fingerprint)
     }
 
-    /// A row in the select list's column order (`HistoryQuery.selectList` plus the record column).
+    /// A row in the select list's column order (`HistoryQuery.selectList` plus the two record columns).
     init?(columns c: [String?]) {
-        guard c.count == 16, let time = c[0], let id = c[1], let account = c[2] else { return nil }
+        guard c.count == 17, let time = c[0], let id = c[1], let account = c[2] else { return nil }
         eventTimeKey = time
         eventID = id
         self.account = account
@@ -74,6 +76,7 @@ public struct HistoryRow: Sendable, Hashable {
         userARN = c[13]
         actor = c[14]
         record = c[15]
+        original = c[16]
     }
 
     /// A JSON array of strings (`array_to_json`), empty for NULL.

@@ -29,7 +29,7 @@ struct HistoryCommand: ParsableCommand {
     @OptionGroup var target: DatabaseOptions
 
     // MARK: The console's attributes
-    @Option(name: .customLong("event-id"), help: "The event's eventID; prints the whole stored record.")
+    @Option(name: .customLong("event-id"), help: "The event's eventID; prints the whole stored record (any day unless --start/--end).")
     var eventID: String?
     @Option(help: "eventName, e.g. ConsoleLogin.") var eventName: String?
     @Option(help: "eventSource, e.g. iam.amazonaws.com.") var eventSource: String?
@@ -128,8 +128,11 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        let startMillis = start.flatMap { TimeArgument.parse($0, endOfDay: false, now: now) } ?? now - 90 * 86_400_000
-        let endMillis = end.flatMap { TimeArgument.parse($0, endOfDay: true, now: now) } ?? now
+        // An event id names one event: without --start/--end it is looked up over every stored day.
+        let defaultStart = eventID != nil ? 0 : now - 90 * 86_400_000
+        let defaultEnd = eventID != nil ? 253_402_300_799_999 : now  // 9999-12-31T23:59:59.999Z
+        let startMillis = start.flatMap { TimeArgument.parse($0, endOfDay: false, now: now) } ?? defaultStart
+        let endMillis = end.flatMap { TimeArgument.parse($0, endOfDay: true, now: now) } ?? defaultEnd
         let window = HistoryWindow(start: startMillis, end: endMillis)
         let terminal = isatty(STDOUT_FILENO) == 1
         let format = output.flatMap(HistoryOutputFormat.init(rawValue:)) ?? (terminal ? .table : .ndjson)
