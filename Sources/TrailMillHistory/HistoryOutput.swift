@@ -79,7 +79,9 @@ public enum HistoryRenderer {
                 let fitted = cell.count > widths[i] ? String(cell.prefix(max(0, widths[i] - 1))) + "…" : cell
                 parts.append(i == cells.count - 1 ? fitted : fitted + String(repeating: " ", count: widths[i] - fitted.count))
             }
-            return parts.joined(separator: "  ")
+            var text = parts.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }  // empty trailing cells leave no trailing spaces
+            return text
         }
         return ([line(headings)] + clean.map(line)).map { $0 + "\n" }.joined()
     }
