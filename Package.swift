@@ -74,7 +74,10 @@ let package = Package(
         /// Output writers: rotated, atomically published NDJSON files.
         .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression", "TrailMillPOSIX"]),
         /// Event history over the PostgreSQL store: filters → parameterized SQL, keyset pages, output renderers.
-        .target(name: "TrailMillHistory", dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillHex"]),
+        .target(
+            name: "TrailMillHistory",
+            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]
+        ),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
         .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),
         /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.

@@ -1,4 +1,6 @@
 internal import Foundation
+internal import TrailMillDecoding
+internal import TrailMillNormalize
 
 /// How `trailmill history` prints rows.
 public enum HistoryOutputFormat: String, Sendable, CaseIterable {
@@ -137,23 +139,11 @@ public enum HistoryRenderer {
         return "{" + members.map { "\(quote($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal (the project's one JSON string escaper, `JSONOutput`).
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let out = OutputBuffer(capacity: text.utf8.count + 16)
+        JSONOutput.appendString(text, to: out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
 

@@ -1,3 +1,5 @@
+internal import TrailMillArchive
+
 /// The time range of a history query in Unix milliseconds: both ends inclusive, as in `LookupEvents`.
 public struct HistoryWindow: Sendable, Hashable {
     /// The first millisecond included.
@@ -27,7 +29,8 @@ enum MillisText {
             rest += dayMillis
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let date = CivilDate(daysSinceEpoch: Int(days))
+        let (year, month, day) = (Int64(date.year), Int64(date.month), Int64(date.day))
         let hour = rest / 3_600_000, minute = rest / 60_000 % 60, second = rest / 1000 % 60, milli = rest % 1000
         func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
@@ -35,18 +38,5 @@ enum MillisText {
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))."
             + "\(pad(milli, 3))Z"
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
