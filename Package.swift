@@ -73,6 +73,11 @@ let package = Package(
         .target(name: "TrailMillDedupe"),
         /// Output writers: rotated, atomically published NDJSON files.
         .target(name: "TrailMillSinks", dependencies: ["TrailMillCompression", "TrailMillPOSIX"]),
+        /// Event history over the PostgreSQL store: filters → parameterized SQL, keyset pages, output renderers.
+        .target(
+            name: "TrailMillHistory",
+            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]
+        ),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
         .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),
         /// The export job: discovery → decode → normalize → filter → dedupe → sink, with the run report.
@@ -102,7 +107,7 @@ let package = Package(
             name: "trailmill",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
-                "TrailMillPostgres", "TrailMillJobs",
+                "TrailMillPostgres", "TrailMillJobs", "TrailMillHistory", "TrailMillPOSIX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -112,7 +117,7 @@ let package = Package(
             name: "trailmill-bench",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillCompression", "TrailMillEventStore", "TrailMillPostgres",
-                "TrailMillOCSF", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive",
+                "TrailMillOCSF", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHistory",
             ],
             path: "Benchmarks/trailmill-bench"
         ),
@@ -167,12 +172,15 @@ let package = Package(
         ),
         /// Pure unit tests of the event store (no server).
         .testTarget(name: "TrailMillEventStoreTests", dependencies: ["TrailMillEventStore", "TrailMillTestSupport"]),
+        /// Pure tests of the history query model and renderers (no server).
+        .testTarget(name: "TrailMillHistoryTests", dependencies: ["TrailMillHistory"]),
         /// Everything that needs the real PostgreSQL server the test command starts (skipped without PGHOST).
         .testTarget(
             name: "TrailMillPostgresIntegrationTests",
             dependencies: [
                 "TrailMillEventStore", "TrailMillPostgres", "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport",
-                "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", .product(name: "Logging", package: "swift-log"),
+                "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHistory",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -28,6 +28,9 @@ struct BenchArguments {
     var postgresOnly = false
     var ocsfOnly = false
     var sinksOnly = false
+    /// Phase J only: `trailmill history` latency over this already loaded schema.
+    var historySchema: String?
+    var historyRuns = 21
 
     static let usage = """
         usage: trailmill-bench [--events N] [--work DIR] [--keep]
@@ -39,6 +42,8 @@ struct BenchArguments {
           --postgres-only   skip phases B–F and H
           --ocsf-only  run only phase H (OCSF vs flat NDJSON encoders)
           --sinks-only run only phase I (one pass with three sinks vs three single-sink passes)
+          --history SCHEMA  run only phase J: history query latency over SCHEMA, already loaded
+                       (Benchmarks/history-bench.sh loads 10 M events); --runs N per query (default 21)
         """
 
     static func parse(_ arguments: [String]) -> BenchArguments {
@@ -81,6 +86,11 @@ struct BenchArguments {
                 result.ocsfOnly = true
             case "--sinks-only":
                 result.sinksOnly = true
+            case "--history":
+                result.historySchema = value(name, inline: inline)
+            case "--runs":
+                guard let runs = Int(value(name, inline: inline)), runs >= 1 else { fail("--runs must be positive") }
+                result.historyRuns = runs
             case "--help", "-h":
                 print(usage)
                 exit(0)
@@ -146,6 +156,10 @@ enum Bench {
         logger.logLevel = .warning  // the run's own info lines would interleave with the figures
 
         printMachine()
+        if let schema = arguments.historySchema {
+            HistoryPhase.run(schema: schema, conninfo: arguments.database, runs: arguments.historyRuns)
+            return
+        }
         #if DEBUG
         print("WARNING: debug build; run with `swift run -c release trailmill-bench` for meaningful figures")
         #endif

@@ -26,4 +26,12 @@ public enum EventColumns {
     public static var quotedList: String {
         names.map { "\"\($0)\"" }.joined(separator: ", ")
     }
+
+    /// The opt-in column after the flat ones (migration 003): the record as `jsonb`, filled by `load --keep-raw`.
+    public static let raw = "raw"
+
+    /// The COPY column list, with `raw` last when the load keeps raw records.
+    public static func copyList(keepingRaw: Bool) -> String {
+        keepingRaw ? quotedList + ", \"\(raw)\"" : quotedList
+    }
 }

@@ -60,20 +60,20 @@ public enum EventRowEncoder {
     ///   `raw_event_id`, and `derived_fields` lists `event_id`.
     public static func appendRow(
         _ e: FlatEvent, record: RecordView, context: FileContext, file: FileColumns, surrogate: SurrogateID?,
-        to out: OutputBuffer, replaced: inout ReplacedCharacters
+        keepingRaw: Bool = false, to out: OutputBuffer, replaced: inout ReplacedCharacters
     ) {
         record.withUnsafeBytes { bytes in
             appendRow(
                 e, bytes: bytes, isCompact: record.isCompact, context: context, file: file, surrogate: surrogate,
-                to: out, replaced: &replaced)
+                keepingRaw: keepingRaw, to: out, replaced: &replaced)
         }
     }
 
-    /// ``appendRow(_:record:context:file:surrogate:to:replaced:)`` for a record's `bytes` (valid only during the
-    /// call).
+    /// ``appendRow(_:record:context:file:surrogate:keepingRaw:to:replaced:)`` for a record's `bytes` (valid only
+    /// during the call). With `keepingRaw`, the whole record follows as the `raw` jsonb column.
     public static func appendRow(
         _ e: FlatEvent, bytes b: UnsafeRawBufferPointer, isCompact: Bool, context: FileContext, file: FileColumns,
-        surrogate: SurrogateID?, to out: OutputBuffer, replaced: inout ReplacedCharacters
+        surrogate: SurrogateID?, keepingRaw: Bool = false, to out: OutputBuffer, replaced: inout ReplacedCharacters
     ) {
         @inline(__always) func tab() { out.append(0x09) }
         @inline(__always) func null() { out.append(#"\N"#) }
@@ -203,6 +203,10 @@ public enum EventRowEncoder {
                 name.withUTF8 { out.append(UnsafeRawBufferPointer($0)) }
             }
             out.append(UInt8(ascii: "}"))
+        }
+        if keepingRaw {
+            tab()
+            CopyFields.appendJSON(b, to: out, replaced: &replaced)
         }
         out.append(0x0A)
     }

@@ -4,14 +4,21 @@ public import TrailMillNormalize
 /// PostgreSQL COPY text rows of `events` (the `trailmill load` sink). Each file's encoder reports the characters
 /// it replaced (``ReplacedCharacters``) through `endFile()`.
 public struct EventRowEncoding: EventEncoding {
+    /// Whether each row ends with the record itself, for the `raw` column (`trailmill load --keep-raw`).
+    public var keepsRawRecords: Bool
+
     /// Creates the encoding.
-    public init() {}
+    public init(keepsRawRecords: Bool = false) { self.keepsRawRecords = keepsRawRecords }
 
-    public var identity: String { "postgres-events-v1" }
+    public var identity: String { keepsRawRecords ? "postgres-events-v1+raw" : "postgres-events-v1" }
 
-    public func makeEncoder() -> any EventEncoder { Encoder() }
+    public func makeEncoder() -> any EventEncoder { Encoder(keepsRawRecords: keepsRawRecords) }
 
     final class Encoder: EventEncoder {
+        private let keepsRawRecords: Bool
+
+        init(keepsRawRecords: Bool) { self.keepsRawRecords = keepsRawRecords }
+
         private var columns: EventRowEncoder.FileColumns?
         private var replaced = ReplacedCharacters()
 
@@ -28,7 +35,7 @@ public struct EventRowEncoding: EventEncoding {
                 ? nil : EventRowEncoder.SurrogateID(high: facts.contentHash, low: facts.alternateHash)
             EventRowEncoder.appendRow(
                 event, record: record, context: context, file: columns ?? EventRowEncoder.FileColumns(file: context.file),
-                surrogate: surrogate, to: out, replaced: &replaced)
+                surrogate: surrogate, keepingRaw: keepsRawRecords, to: out, replaced: &replaced)
         }
 
         func endFile() -> (any Sendable)? { replaced }

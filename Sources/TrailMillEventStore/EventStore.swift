@@ -14,11 +14,16 @@ public final class EventStore {
     public let connection: PostgresConnection
     /// `"schema"`.
     let q: String
+    /// Whether the COPY rows end with the `raw` column.
+    let keepsRawRecords: Bool
 
     /// Wraps `connection` for `schema`.
-    public init(connection: PostgresConnection, schema: String) {
+    ///
+    /// - Parameter keepsRawRecords: the rows carry the `raw` column last (`EventRowEncoding(keepsRawRecords:)`).
+    public init(connection: PostgresConnection, schema: String, keepsRawRecords: Bool = false) {
         self.connection = connection
         self.schema = schema
+        self.keepsRawRecords = keepsRawRecords
         q = PostgresConnection.quoteIdentifier(schema)
     }
 
@@ -279,7 +284,7 @@ public final class EventStore {
 
     /// `COPY target FROM STDIN` of the batch's rows, leaving out the rows numbered in `skipping`.
     private func copyRows(into target: String, rows: RowEnumerator, skipping: Set<Int>) throws(PostgresError) {
-        try connection.copyIn("COPY \(target) (\(EventColumns.quotedList)) FROM STDIN") { writer in
+        try connection.copyIn("COPY \(target) (\(EventColumns.copyList(keepingRaw: keepsRawRecords))) FROM STDIN") { writer in
             var n = 0
             try rows { _, row in
                 defer { n += 1 }

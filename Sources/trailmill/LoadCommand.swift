@@ -30,6 +30,9 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Reconnection attempts after a lost connection, with exponential backoff, before giving up.")
     var retries = 5
 
+    @Flag(help: "Also store each record itself (the raw jsonb column), so `trailmill history --event-id` shows it as CloudTrail wrote it.")
+    var keepRaw = false
+
     func validate() throws {
         if batchBytes < 1 { throw ValidationError("--batch-bytes must be positive.") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
@@ -42,6 +45,7 @@ struct LoadCommand: ParsableCommand {
         target.migrate = migrate
         target.batchBytes = batchBytes
         target.maxRetries = retries
+        target.keepsRawRecords = keepRaw
         target.host = ProcessInfo.processInfo.hostName
 
         let summary: RunSummary

@@ -14,7 +14,7 @@ struct TrailMill: ParsableCommand {
             the state is consistent and the next run resumes).
             """,
         subcommands: [
-            ExportCommand.self, LoadCommand.self, RunCommand.self, StatusCommand.self, DatabaseCommand.self,
+            ExportCommand.self, LoadCommand.self, HistoryCommand.self, RunCommand.self, StatusCommand.self, DatabaseCommand.self,
             SynthCommand.self, ValidateCommand.self,
         ]
     )

@@ -18,7 +18,7 @@ struct LoadSession {
         do { connection = try PostgresConnection(conninfo: target.conninfo) } catch {
             throw SinkFailure(message: "cannot connect to PostgreSQL: \(error)")
         }
-        let store = EventStore(connection: connection, schema: target.schema)
+        let store = EventStore(connection: connection, schema: target.schema, keepsRawRecords: target.keepsRawRecords)
         do {
             let migrator = Migrator(connection: connection, schema: target.schema)
             if target.migrate {
@@ -40,7 +40,9 @@ struct LoadSession {
     /// Reconnects after a lost connection: the same checks, minus migrations.
     static func reopen(target: PostgresTarget) throws(PostgresError) -> LoadSession {
         let connection = try PostgresConnection(conninfo: target.conninfo)
-        return LoadSession(store: EventStore(connection: connection, schema: target.schema), backendPID: connection.backendPID)
+        return LoadSession(
+            store: EventStore(connection: connection, schema: target.schema, keepsRawRecords: target.keepsRawRecords),
+            backendPID: connection.backendPID)
     }
 
     /// Takes the load lock and creates the staging table. `previous` is the server process of the connection this

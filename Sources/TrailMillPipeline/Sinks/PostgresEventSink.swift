@@ -15,7 +15,7 @@ import TrailMillPostgres
 /// bounded exponential backoff, once `loaded_files` shows that its commit did not land.
 public final class PostgresEventSink: EventSink {
     public let name: String
-    public let encoding: any EventEncoding = EventRowEncoding()
+    public let encoding: any EventEncoding
     public var needsContentDigest: Bool { true }
     public var commitIsDurable: Bool { true }
 
@@ -37,6 +37,7 @@ public final class PostgresEventSink: EventSink {
     public init(name: String, target: PostgresTarget, logger: Logger, observer: (@Sendable (RunEvent) -> Void)? = nil) {
         self.name = name
         self.target = target
+        encoding = EventRowEncoding(keepsRawRecords: target.keepsRawRecords)
         self.logger = logger
         self.observer = observer
     }

@@ -16,6 +16,8 @@ public struct PostgresTarget: Sendable {
     public var maxBackoff: Duration = .seconds(8)
     /// The current UTC date as days since 1970-01-01 (decides which days get a partition); nil = the clock's.
     public var today: Int?
+    /// Also store each record itself in the `raw` jsonb column (for `trailmill history --event-id`); off by default.
+    public var keepsRawRecords = false
     /// Recorded in `load_runs.host`.
     public var host = ""
     /// Recorded in `load_runs.source`.
