@@ -40,7 +40,11 @@ struct JobDecoder {
         }
         if let node = top["limits"] {
             let limits = try node.mapping(allowed: JobKeys.limits)
-            if let bytes = limits["max_decompressed_bytes"] { job.limits.maxDecompressedBytes = try byteSize(bytes) }
+            // `max_decompressed_bytes` is the key's old name, kept so existing job files work; the command line's
+            // name (`--max-uncompressed-bytes`) is the one documented.
+            if let bytes = limits["max_uncompressed_bytes"] ?? limits["max_decompressed_bytes"] {
+                job.limits.maxDecompressedBytes = try byteSize(bytes)
+            }
             if let retries = limits["dead_file_retries"] { job.limits.deadFileRetries = try retries.int(in: 0...1000) }
         }
         if let node = top["verify_digests"] { job.digestVerification = try digestVerification(node) }
@@ -91,7 +95,7 @@ struct JobDecoder {
                     "lookback and from/to are mutually exclusive (\(other.path) is on line \(other.line))")
             }
             guard let value = Lookback.parse(try lookback.string()) else {
-                throw lookback.error("\(lookback.quoted()) is not a duration: write Nd (days) or Nh (hours), e.g. 3d")
+                throw lookback.error("\(lookback.quoted()) is not \(DurationArgument.forms)")
             }
             selection.window = .lookback(value)
         } else if from != nil || to != nil {
@@ -144,7 +148,7 @@ struct JobDecoder {
 
     private func time(_ node: YAMLNode, endOfDay: Bool) throws(JobFileError) -> Int64 {
         guard let millis = TimeArgument.parse(try node.string(), endOfDay: endOfDay) else {
-            throw node.error("\(node.quoted()) is not an RFC 3339 time or a YYYY-MM-DD date")
+            throw node.error("\(node.quoted()) is not \(TimeArgument.forms)")
         }
         return millis
     }
@@ -176,7 +180,7 @@ struct JobDecoder {
     func byteSize(_ node: YAMLNode) throws(JobFileError) -> Int {
         guard let value = JobValues.parseByteSize(try node.string()) else {
             throw node.error(
-                "\(node.quoted()) is not a size: write bytes or a number with B, KB, MB, GB, KiB, MiB, GiB, e.g. 256MiB"
+                "\(node.quoted()) is not a size: write \(ByteSizeArgument.forms)"
             )
         }
         return value

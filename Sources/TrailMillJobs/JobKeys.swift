@@ -17,7 +17,7 @@ public enum JobKeys {
     /// `parallelism`.
     public static let parallelism: Set<String> = ["jobs"]
     /// `limits`.
-    public static let limits: Set<String> = ["max_decompressed_bytes", "dead_file_retries"]
+    public static let limits: Set<String> = ["max_uncompressed_bytes", "max_decompressed_bytes", "dead_file_retries"]
     /// `verify_digests` in its mapping form.
     public static let verifyDigests: Set<String> = ["public_keys", "signatures", "deliver_unverified"]
     /// Keys every sink has.

@@ -150,7 +150,10 @@ import TrailMillSIEM
         #expect(Lookback.parse("3d") == Lookback(hours: 72))
         #expect(Lookback.parse("36h")?.days == 2)
         #expect(Lookback.parse("36h")?.description == "36h" && Lookback.parse("2d")?.description == "2d")
-        for bad in ["", "d", "0d", "3", "3w", "-1d", "3.5d", "99999999d", " 3d"] { #expect(Lookback.parse(bad) == nil) }
+        // One duration parser everywhere: weeks and compound durations too; hours round up.
+        #expect(Lookback.parse("1w") == Lookback(hours: 168) && Lookback.parse("1d12h") == Lookback(hours: 36))
+        #expect(Lookback.parse("90m") == Lookback(hours: 2))
+        for bad in ["", "d", "0d", "3", "3y", "-1d", "3.5d", "99999999d", " 3d", "3 d"] { #expect(Lookback.parse(bad) == nil) }
         #expect(JobValues.parseByteSize("256MiB") == 256 << 20)
         #expect(JobValues.parseByteSize("10 KB") == 10_000)
         #expect(JobValues.parseByteSize("42") == 42)
