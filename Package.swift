@@ -102,7 +102,7 @@ let package = Package(
             name: "trailmill",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
-                "TrailMillPostgres", "TrailMillJobs",
+                "TrailMillPostgres", "TrailMillJobs", "TrailMillPOSIX", "TrailMillArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -67,7 +67,7 @@ import TrailMillTestSupport
 
     @Test(arguments: [
         ["export", "--out", "/tmp/x"],
-        ["export", "--source", "/tmp", "--out", "/tmp/x", "--since", "yesterday"],
+        ["export", "--source", "/tmp", "--out", "/tmp/x", "--since", "the day before"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--read-only", "--writes-only"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--jobs", "0"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--no-such-flag"],
@@ -137,6 +137,11 @@ import TrailMillTestSupport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.script))
         process.arguments = ["-qec", "\(binary) export --source \(fixture) --out \(out.path)/events", "/dev/null"]
+        // A terminal that takes escape sequences (NO_COLOR and TERM=dumb draw without them).
+        var env = ProcessInfo.processInfo.environment
+        env["TERM"] = "xterm"
+        env["NO_COLOR"] = nil
+        process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
