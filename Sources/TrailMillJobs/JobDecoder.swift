@@ -10,6 +10,8 @@ struct JobDecoder {
     let directory: String
     /// `parallelism.jobs` when absent.
     let defaultJobs: Int
+    /// Where `state` goes when absent (``JobPaths/defaultStateDirectory(environment:isRoot:)``).
+    let defaultStateDirectory: String
 
     func decode(_ root: YAMLNode, filePath: String) throws(JobFileError) -> JobFile {
         let top = try root.mapping(allowed: JobKeys.job)
@@ -31,7 +33,7 @@ struct JobDecoder {
         var job = JobFile(
             name: name, filePath: filePath, directory: directory, sourcePath: sourcePath,
             sinks: try sinks(top.required("sinks"), jobName: name), jobs: defaultJobs,
-            statePath: try top["state"].map(path) ?? JobPaths.resolve("\(name).sqlite", against: directory))
+            statePath: try top["state"].map(path) ?? JobPaths.resolve("\(name).sqlite", against: defaultStateDirectory))
         if let node = top["select"] { job.selection = try selection(node) }
         if let node = top["filters"] { job.filters = try filters(node) }
         if let node = top["parallelism"] {
@@ -131,6 +133,8 @@ struct JobDecoder {
         filters.eventNames = try map["event_names"]?.stringList() ?? []
         filters.eventSources = try map["event_sources"]?.stringList() ?? []
         filters.users = try map["users"]?.stringList() ?? []
+        filters.userTypes = try map["user_types"]?.stringList() ?? []
+        filters.resources = try map["resources"]?.stringList() ?? []
         if let categories = map["categories"] {
             let known = Set(EventCategory.allCases.map { $0.rawValue.lowercased() })
             for item in try categories.sequence() {

@@ -12,7 +12,8 @@ public enum JobKeys {
     public static let select: Set<String> = ["accounts", "regions", "event_folders", "lookback", "from", "to"]
     /// `filters`.
     public static let filters: Set<String> = [
-        "since", "until", "event_names", "event_sources", "users", "categories", "read_only", "errors_only",
+        "since", "until", "event_names", "event_sources", "users", "user_types", "resources", "categories",
+        "read_only", "errors_only",
     ]
     /// `parallelism`.
     public static let parallelism: Set<String> = ["jobs"]

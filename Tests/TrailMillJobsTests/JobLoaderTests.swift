@@ -90,12 +90,40 @@ import TrailMillSIEM
         #expect(job.summaryPath == "/var/log/all.json")
     }
 
+    @Test func theOldSizeKeyIsStillAcceptedAndTheNewOneMatchesTheCommandLine() throws {
+        for key in ["max_uncompressed_bytes", "max_decompressed_bytes"] {
+            let job = try JobLoader(environment: [:]).parse(yaml: JobTest.minimal("limits:\n  \(key): 64MiB"), path: "t.yaml")
+            #expect(job.limits.maxDecompressedBytes == 64 << 20, "\(key)")
+        }
+    }
+
+    @Test func forgivingFilterKeys() throws {
+        let job = try JobLoader(environment: [:]).parse(
+            yaml: JobTest.minimal("filters:\n  user_types: [Root]\n  resources: [my-bucket]\n  event_sources: [iam]"),
+            path: "t.yaml")
+        #expect(job.filters.userTypes == ["Root"] && job.filters.resources == ["my-bucket"])
+        #expect(!job.filters.eventFilter.isEmpty)
+    }
+
+    @Test func defaultStateDirectory() throws {
+        func state(_ environment: [String: String], root: Bool) throws -> String {
+            try JobLoader(environment: environment, currentDirectory: "/etc/trailmill", isRoot: root)
+                .parse(yaml: JobTest.minimal(""), path: "t.yaml").statePath
+        }
+        #expect(try state(["XDG_STATE_HOME": "/srv/state", "HOME": "/home/ops"], root: false) == "/srv/state/trailmill/t.sqlite")
+        #expect(try state(["XDG_STATE_HOME": "/srv/state"], root: true) == "/srv/state/trailmill/t.sqlite")
+        #expect(try state(["HOME": "/home/ops"], root: false) == "/home/ops/.local/state/trailmill/t.sqlite")
+        #expect(try state(["HOME": "/root"], root: true) == "/var/lib/trailmill/t.sqlite")
+        #expect(try state([:], root: false) == "/var/lib/trailmill/t.sqlite")
+    }
+
     @Test func defaultsAndRelativePaths() throws {
         let job = try JobLoader(environment: [:], defaultJobs: 3, currentDirectory: "/home/ops")
             .parse(yaml: JobTest.minimal("verify_digests: true"), path: "jobs/./t.yaml")
         #expect(job.directory == "/home/ops/jobs")
         #expect(job.filePath == "jobs/./t.yaml")
-        #expect(job.statePath == "/home/ops/jobs/t.sqlite")
+        // No `state`: never beside the job file (often a read-only /etc), but in the XDG state directory.
+        #expect(job.statePath == "/var/lib/trailmill/t.sqlite")
         #expect(job.jobs == 3)
         #expect(job.selection.window == .lookback(Lookback(hours: 72)))
         #expect(job.selection.eventFolders == [.cloudTrail, .insight, .networkActivity])
