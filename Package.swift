@@ -102,7 +102,8 @@ let package = Package(
             name: "trailmill",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
-                "TrailMillPostgres", "TrailMillJobs", "TrailMillPOSIX", "TrailMillArchive",
+                "TrailMillPostgres", "TrailMillJobs", "TrailMillPOSIX", "TrailMillArchive", "TrailMillDecoding",
+                "TrailMillNormalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

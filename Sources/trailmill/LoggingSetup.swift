@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrailMillDecoding
 import TrailMillNormalize
 import TrailMillPipeline
 
@@ -50,21 +51,10 @@ struct JSONLineLogHandler: LogHandler {
         StandardError.write("{" + fields.map { "\(Self.quoted($0.0)):\(Self.quoted($0.1))" }.joined(separator: ",") + "}\n")
     }
 
-    /// A JSON string literal of `text`.
+    /// A JSON string literal of `text` (``JSONOutput``'s escaping: control characters never reach the line raw).
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let out = OutputBuffer(capacity: text.utf8.count + 16)
+        JSONOutput.appendString(text, to: out)
+        return out.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 }

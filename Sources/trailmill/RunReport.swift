@@ -9,14 +9,10 @@ enum RunReport {
 
     /// An export's or load's ending.
     static func print(_ summary: RunSummary, quiet: Bool, filtered: Bool) {
-        let foundNothing = summary.files.listed == 0
-        if quiet {
-            guard summary.files.dead > 0 || foundNothing else { return }
-            for dead in summary.dead { StandardError.write("trailmill: dead: \(dead.file): \(dead.reason)\n") }
-        }
-        StandardError.write(summary.oneLine + "\n")
-        if foundNothing { StandardError.write(nothingFound) }
-        if !quiet && filtered && summary.events.read > 0 && summary.events.filtered == summary.events.read {
+        let printed = print(
+            oneLine: summary.oneLine, dead: summary.dead.map { ($0.file, $0.reason) }, listed: summary.files.listed,
+            quiet: quiet)
+        if printed && !quiet && filtered && summary.events.read > 0 && summary.events.filtered == summary.events.read {
             StandardError.write(
                 "trailmill: note: no event matched the filters (\(summary.events.read) events read); "
                     + "names and sources match case-insensitively, * is a wildcard\n")
@@ -25,12 +21,20 @@ enum RunReport {
 
     /// A job run's ending (`trailmill run`).
     static func print(_ summary: JobRunSummary, quiet: Bool) {
-        let foundNothing = summary.files.listed == 0
+        print(
+            oneLine: summary.oneLine, dead: summary.dead.map { ($0.file, $0.reason) }, listed: summary.files.listed,
+            quiet: quiet)
+    }
+
+    /// Prints the ending; returns whether anything was printed.
+    @discardableResult
+    private static func print(oneLine: String, dead: [(file: String, reason: String)], listed: Int, quiet: Bool) -> Bool {
         if quiet {
-            guard summary.files.dead > 0 || foundNothing else { return }
-            for dead in summary.dead { StandardError.write("trailmill: dead: \(dead.file): \(dead.reason)\n") }
+            guard !dead.isEmpty || listed == 0 else { return false }
+            for (file, reason) in dead { StandardError.write("trailmill: dead: \(file): \(reason)\n") }
         }
-        StandardError.write(summary.oneLine + "\n")
-        if foundNothing { StandardError.write(nothingFound) }
+        StandardError.write(oneLine + "\n")
+        if listed == 0 { StandardError.write(nothingFound) }
+        return true
     }
 }

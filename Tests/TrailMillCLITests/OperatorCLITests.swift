@@ -381,6 +381,17 @@ enum PipedRun {
         #expect(dead?["file.key"]?.hasSuffix("_bad.json.gz") == true)
     }
 
+    @Test func verboseLogsOneLinePerFileWithEventsAndMilliseconds() throws {
+        let result = try CLIRunner.run(["export", "-s", SampleOracle.archive, "-o", "-", "-v", "--log-format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let perFile = result.stderr.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }.filter { $0["message"] == "file read" }
+        #expect(perFile.count == 24, "\(result.stderr)")
+        #expect(perFile.allSatisfy { $0["file.key"] != nil && Int($0["events"] ?? "") != nil && Int($0["ms"] ?? "") != nil })
+        #expect(perFile.reduce(0) { $0 + (Int($1["events"] ?? "") ?? 0) } == 600)
+    }
+
     @Test func sizesTakeUnits() throws {
         let out = try TemporaryDirectory("units")
         defer { out.remove() }
@@ -405,21 +416,11 @@ enum PipedRun {
     func noColorAndDumbTerminalsGetNoEscapeSequences(environment: [String: String]) throws {
         let out = try TemporaryDirectory("nocolor")
         defer { out.remove() }
-        let binary = try #require(CLIRunner.binary)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(ProgressBarTests.script))
-        process.arguments = ["-qec", "\(binary) export --source \(SampleOracle.archive) --out \(out.path)/events", "/dev/null"]
-        var env = ProcessInfo.processInfo.environment
+        var env: [String: String?] = ["TERM": nil, "NO_COLOR": nil]
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try CLIRunner.runOnTerminal(
+            ["export", "--source", SampleOracle.archive, "--out", out.path + "/events"], environment: env)
+        #expect(status == 0, "\(text)")
         #expect(text.contains("files 24/24"), "\(text)")
         #expect(!text.contains("\u{1B}"), "\(text)")
         #expect(text.contains("files: 24 done"))
@@ -430,21 +431,8 @@ enum PipedRun {
         let work = try TemporaryDirectory("run-progress")
         defer { work.remove() }
         let job = try JobCLI.writeJob(in: work, source: SampleOracle.archive, sinks: "  - type: ndjson\n    path: \(work.path)/out")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(ProgressBarTests.script))
-        process.arguments = ["-qec", "\(try #require(CLIRunner.binary)) run \(job)", "/dev/null"]
-        var env = ProcessInfo.processInfo.environment
-        env["TERM"] = "xterm"
-        env["NO_COLOR"] = nil
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try CLIRunner.runOnTerminal(["run", job])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("files 24/24") && text.contains("\u{1B}[K"), "\(text)")
     }
 }
