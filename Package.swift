@@ -107,7 +107,8 @@ let package = Package(
             name: "trailmill",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
-                "TrailMillPostgres", "TrailMillJobs", "TrailMillHistory", "TrailMillPOSIX",
+                "TrailMillPostgres", "TrailMillJobs", "TrailMillHistory", "TrailMillPOSIX", "TrailMillArchive",
+                "TrailMillDecoding", "TrailMillNormalize",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

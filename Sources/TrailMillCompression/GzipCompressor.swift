@@ -107,6 +107,9 @@ extension GzipCompressor: Sendable {}
 
 /// One-shot helpers for small buffers.
 public enum Gzip {
+    /// The version of the zlib linked in (`trailmill --version`).
+    public static var zlibVersion: String { String(cString: CZlib.zlibVersion()) }
+
     /// Compresses `bytes` into one gzip member.
     public static func compress(_ bytes: [UInt8], level: Int32 = 6) throws(CompressionError) -> [UInt8] {
         let compressor = try GzipCompressor(level: level)

@@ -72,6 +72,11 @@ extension EventStore {
         public var lastRuns: [Run] = []
     }
 
+    /// The exact number of rows in `events` (a full count: slow on big tables; `db status --exact`).
+    public func exactRowCount() throws(PostgresError) -> Int {
+        Int(try connection.queryValue("SELECT count(*)::text FROM \(q).events") ?? "") ?? 0
+    }
+
     /// Reads partitions, row estimate, loaded-file count and the last `runs` runs.
     public func overview(runs: Int = 5) throws(PostgresError) -> Overview {
         var overview = Overview()

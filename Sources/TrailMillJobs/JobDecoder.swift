@@ -10,6 +10,8 @@ struct JobDecoder {
     let directory: String
     /// `parallelism.jobs` when absent.
     let defaultJobs: Int
+    /// Where `state` goes when absent (``JobPaths/defaultStateDirectory(environment:isRoot:)``).
+    let defaultStateDirectory: String
 
     func decode(_ root: YAMLNode, filePath: String) throws(JobFileError) -> JobFile {
         let top = try root.mapping(allowed: JobKeys.job)
@@ -31,7 +33,7 @@ struct JobDecoder {
         var job = JobFile(
             name: name, filePath: filePath, directory: directory, sourcePath: sourcePath,
             sinks: try sinks(top.required("sinks"), jobName: name), jobs: defaultJobs,
-            statePath: try top["state"].map(path) ?? JobPaths.resolve("\(name).sqlite", against: directory))
+            statePath: try top["state"].map(path) ?? JobPaths.resolve("\(name).sqlite", against: defaultStateDirectory))
         if let node = top["select"] { job.selection = try selection(node) }
         if let node = top["filters"] { job.filters = try filters(node) }
         if let node = top["parallelism"] {
@@ -40,7 +42,11 @@ struct JobDecoder {
         }
         if let node = top["limits"] {
             let limits = try node.mapping(allowed: JobKeys.limits)
-            if let bytes = limits["max_decompressed_bytes"] { job.limits.maxDecompressedBytes = try byteSize(bytes) }
+            // `max_decompressed_bytes` is the key's old name, kept so existing job files work; the command line's
+            // name (`--max-uncompressed-bytes`) is the one documented.
+            if let bytes = limits["max_uncompressed_bytes"] ?? limits["max_decompressed_bytes"] {
+                job.limits.maxDecompressedBytes = try byteSize(bytes)
+            }
             if let retries = limits["dead_file_retries"] { job.limits.deadFileRetries = try retries.int(in: 0...1000) }
         }
         if let node = top["verify_digests"] { job.digestVerification = try digestVerification(node) }
@@ -91,7 +97,7 @@ struct JobDecoder {
                     "lookback and from/to are mutually exclusive (\(other.path) is on line \(other.line))")
             }
             guard let value = Lookback.parse(try lookback.string()) else {
-                throw lookback.error("\(lookback.quoted()) is not a duration: write Nd (days) or Nh (hours), e.g. 3d")
+                throw lookback.error("\(lookback.quoted()) is not \(DurationArgument.forms)")
             }
             selection.window = .lookback(value)
         } else if from != nil || to != nil {
@@ -127,6 +133,8 @@ struct JobDecoder {
         filters.eventNames = try map["event_names"]?.stringList() ?? []
         filters.eventSources = try map["event_sources"]?.stringList() ?? []
         filters.users = try map["users"]?.stringList() ?? []
+        filters.userTypes = try map["user_types"]?.stringList() ?? []
+        filters.resources = try map["resources"]?.stringList() ?? []
         if let categories = map["categories"] {
             let known = Set(EventCategory.allCases.map { $0.rawValue.lowercased() })
             for item in try categories.sequence() {
@@ -144,7 +152,7 @@ struct JobDecoder {
 
     private func time(_ node: YAMLNode, endOfDay: Bool) throws(JobFileError) -> Int64 {
         guard let millis = TimeArgument.parse(try node.string(), endOfDay: endOfDay) else {
-            throw node.error("\(node.quoted()) is not an RFC 3339 time or a YYYY-MM-DD date")
+            throw node.error("\(node.quoted()) is not \(TimeArgument.forms)")
         }
         return millis
     }
@@ -176,7 +184,7 @@ struct JobDecoder {
     func byteSize(_ node: YAMLNode) throws(JobFileError) -> Int {
         guard let value = JobValues.parseByteSize(try node.string()) else {
             throw node.error(
-                "\(node.quoted()) is not a size: write bytes or a number with B, KB, MB, GB, KiB, MiB, GiB, e.g. 256MiB"
+                "\(node.quoted()) is not a size: write \(ByteSizeArgument.forms)"
             )
         }
         return value

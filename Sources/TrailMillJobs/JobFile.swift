@@ -30,7 +30,7 @@ public struct JobFile: Sendable {
     public var limits: JobLimits
     /// Digest-chain verification (`verify_digests`); nil = off.
     public var digestVerification: DigestVerification?
-    /// The SQLite state store (`state`); default `<job file directory>/<name>.sqlite`.
+    /// The SQLite state store (`state`); default `<XDG state directory>/<name>.sqlite` (see `JobPaths`).
     public var statePath: String
     /// Where each run writes its JSON summary (`summary`), atomically; nil = not written.
     public var summaryPath: String?
@@ -98,8 +98,12 @@ public struct JobFilters: Sendable, Hashable {
     public var eventNames: [String] = []
     /// `event_sources`.
     public var eventSources: [String] = []
-    /// `users`: user name, role name, actor or ARN.
+    /// `users`: user name, role name, actor or ARN (`root`, and `dave` for `dave@example.com`, as `--user`).
     public var users: [String] = []
+    /// `user_types`: `userIdentity.type`, as `--user-type`.
+    public var userTypes: [String] = []
+    /// `resources`: a resource ARN or name, as `--resource`.
+    public var resources: [String] = []
     /// `categories`: Management, Data, Insight, NetworkActivity.
     public var categories: [String] = []
     /// `read_only`: true = only read-only events, false = only writes, nil = both.
@@ -118,6 +122,8 @@ public struct JobFilters: Sendable, Hashable {
         filter.eventNames = eventNames
         filter.eventSources = eventSources
         filter.users = users
+        filter.userTypes = userTypes
+        filter.resources = resources
         filter.categories = categories
         filter.readOnly = readOnly.map { $0 ? .readOnly : .writesOnly } ?? .any
         filter.errorsOnly = errorsOnly

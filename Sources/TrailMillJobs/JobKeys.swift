@@ -12,12 +12,13 @@ public enum JobKeys {
     public static let select: Set<String> = ["accounts", "regions", "event_folders", "lookback", "from", "to"]
     /// `filters`.
     public static let filters: Set<String> = [
-        "since", "until", "event_names", "event_sources", "users", "categories", "read_only", "errors_only",
+        "since", "until", "event_names", "event_sources", "users", "user_types", "resources", "categories",
+        "read_only", "errors_only",
     ]
     /// `parallelism`.
     public static let parallelism: Set<String> = ["jobs"]
     /// `limits`.
-    public static let limits: Set<String> = ["max_decompressed_bytes", "dead_file_retries"]
+    public static let limits: Set<String> = ["max_uncompressed_bytes", "max_decompressed_bytes", "dead_file_retries"]
     /// `verify_digests` in its mapping form.
     public static let verifyDigests: Set<String> = ["public_keys", "signatures", "deliver_unverified"]
     /// Keys every sink has.

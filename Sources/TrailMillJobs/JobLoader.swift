@@ -14,15 +14,21 @@ public struct JobLoader: Sendable {
     /// The directory relative job file paths are resolved against.
     public var currentDirectory: String
 
-    /// Creates a loader; by default it reads this process's environment, processor count and working directory.
+    /// Whether the process runs as root (the default state directory is then `/var/lib/trailmill`).
+    public var isRoot: Bool
+
+    /// Creates a loader; by default it reads this process's environment, processor count, working directory and
+    /// user.
     public init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         defaultJobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-        currentDirectory: String = FileManager.default.currentDirectoryPath
+        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        isRoot: Bool = geteuid() == 0
     ) {
         self.environment = environment
         self.defaultJobs = max(1, defaultJobs)
         self.currentDirectory = currentDirectory
+        self.isRoot = isRoot
     }
 
     /// Reads and checks the job file at `path`.
@@ -52,7 +58,9 @@ public struct JobLoader: Sendable {
             throw JobFileError(file: path, line: 1, column: 1, keyPath: "", message: "the job file is empty")
         }
         let absolute = JobPaths.resolve(path, against: currentDirectory)
-        let decoder = JobDecoder(directory: JobPaths.directory(of: absolute), defaultJobs: defaultJobs)
+        let decoder = JobDecoder(
+            directory: JobPaths.directory(of: absolute), defaultJobs: defaultJobs,
+            defaultStateDirectory: JobPaths.defaultStateDirectory(environment: environment, isRoot: isRoot))
         let context = YAMLNode.Context(file: path, environment: environment)
         return try decoder.decode(YAMLNode(node: root, path: "", context: context), filePath: path)
     }

@@ -1,6 +1,7 @@
 public import TrailMillArchive
+import TrailMillPipeline
 
-/// How far back an incremental run looks: `Nd` (days) or `Nh` (hours).
+/// How far back an incremental run looks: a duration such as `3d`, `36h` or `1w` (see ``DurationArgument``).
 public struct Lookback: Sendable, Hashable, CustomStringConvertible {
     /// The window in hours.
     public var hours: Int
@@ -14,14 +15,9 @@ public struct Lookback: Sendable, Hashable, CustomStringConvertible {
     /// `3d` or `36h`.
     public var description: String { hours % 24 == 0 ? "\(hours / 24)d" : "\(hours)h" }
 
-    /// Parses `Nd` or `Nh`: a positive whole number of days (at most 36500) or hours (at most 876000).
+    /// Parses a duration (``DurationArgument``: `3d`, `36h`, `1w`, …), rounded up to whole hours.
     public static func parse(_ text: String) -> Lookback? {
-        guard let unit = text.last, let count = JobValues.positiveInt(text.dropLast()) else { return nil }
-        switch unit {
-        case "d": return count <= 36_500 ? Lookback(hours: count * 24) : nil
-        case "h": return count <= 36_500 * 24 ? Lookback(hours: count) : nil
-        default: return nil
-        }
+        DurationArgument.parseHours(text).map(Lookback.init(hours:))
     }
 }
 
@@ -43,20 +39,8 @@ public enum JobValues {
         return CivilDate(year: year, month: month, day: day)
     }
 
-    /// Parses a byte size: a plain number of bytes, or a number with a unit `B`, `KB`, `MB`, `GB`, `TB` (powers of
-    /// 1000) or `KiB`, `MiB`, `GiB`, `TiB` (powers of 1024), e.g. `256MiB`. Must be positive and fit in `Int`.
-    public static func parseByteSize(_ text: String) -> Int? {
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard let count = positiveInt(digits) else { return nil }
-        let unit = text.dropFirst(digits.count).trimmingPrefix(" ")
-        let multipliers: [Substring: Int] = [
-            "": 1, "B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000, "TB": 1_000_000_000_000,
-            "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
-        ]
-        guard let multiplier = multipliers[Substring(unit)] else { return nil }
-        let (value, overflow) = count.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : value
-    }
+    /// Parses a byte size (see ``ByteSizeArgument``, the one size parser of the command line and job files).
+    public static func parseByteSize(_ text: String) -> Int? { ByteSizeArgument.parse(text) }
 
     /// A job or sink name: 1–100 of `A-Z a-z 0-9 . _ -`, not starting with `.` or `-` (it names files).
     public static func isValidName(_ text: String) -> Bool {

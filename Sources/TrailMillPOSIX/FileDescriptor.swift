@@ -30,13 +30,22 @@ public final class FileDescriptor {
     /// The path it was opened with (for messages).
     public let path: String
     private var fd: Int32
+    /// Whether `deinit` closes the descriptor (not for the process's standard streams).
+    private let owned: Bool
 
-    private init(fd: Int32, path: String) {
+    private init(fd: Int32, path: String, owned: Bool = true) {
         self.fd = fd
         self.path = path
+        self.owned = owned
     }
 
-    deinit { if fd >= 0 { _ = systemClose(fd) } }
+    deinit { if owned && fd >= 0 { _ = systemClose(fd) } }
+
+    /// The process's standard output (`--out -`), named `stdout` in messages; never closed by this object.
+    public static func standardOutput() -> FileDescriptor { FileDescriptor(fd: 1, path: "stdout", owned: false) }
+
+    /// The process's standard input (`--source -`), named `stdin` in messages; never closed by this object.
+    public static func standardInput() -> FileDescriptor { FileDescriptor(fd: 0, path: "stdin", owned: false) }
 
     /// Opens `path` for reading.
     public static func openForReading(_ path: String) throws(SystemCallError) -> FileDescriptor {

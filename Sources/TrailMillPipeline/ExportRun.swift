@@ -25,8 +25,14 @@ public struct ExportRun: Sendable {
     /// Runs the export and returns its summary. Per-file problems never throw: they are counted in the summary.
     /// Throws when the archive cannot be read or the output cannot be written (nothing partial is published).
     public func run() throws(RunFailure) -> RunSummary {
-        let sink = FileOutputSink(name: output.stem, output: output)
-        if let observer = control.observer { sink.onFirstLine = { observer(.firstLineWritten) } }
+        let sink: any EventSink
+        if output.isStandardOutput {
+            sink = StandardOutputSink(output: output)
+        } else {
+            let files = FileOutputSink(name: output.stem, output: output)
+            if let observer = control.observer { files.onFirstLine = { observer(.firstLineWritten) } }
+            sink = files
+        }
         var engine = RunEngine(input: input, control: control, sinks: [sink], logger: logger)
         engine.showProgress = showProgress
         let outcome = try engine.run()

@@ -6,6 +6,9 @@ import Logging
 public struct RunSummary: Codable, Sendable {
     /// File counts.
     public struct Files: Codable, Sendable, Hashable {
+        /// Event files the selection listed (before digest checks and sinks' verdicts); 0 means the selection
+        /// found nothing to read.
+        public var listed = 0
         public var done = 0
         public var skipped = 0
         public var dead = 0
@@ -149,6 +152,7 @@ public struct RunSummary: Codable, Sendable {
 
     /// Adds `other`'s counts and lists to this summary (a job run publishes in several batches).
     public mutating func merge(_ other: RunSummary) {
+        files.listed += other.files.listed
         files.done += other.files.done
         files.skipped += other.files.skipped
         files.dead += other.files.dead

@@ -15,6 +15,12 @@ import CLibPQ
 /// parameters (`query(_:parameters:)`) or COPY data (`copyIn`), and configured identifiers go through
 /// `quoteIdentifier(_:)`.
 public final class PostgresConnection {
+    /// The version of the libpq linked in, e.g. `16.4` (`trailmill --version`).
+    public static var libraryVersion: String {
+        let number = Int(PQlibVersion())
+        return number >= 100_000 ? "\(number / 10_000).\(number % 10_000)" : "\(number / 10_000).\(number / 100 % 100).\(number % 100)"
+    }
+
     /// The `PGconn`; never nil, never shared.
     fileprivate let handle: OpaquePointer
 

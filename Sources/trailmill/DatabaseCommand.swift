@@ -47,6 +47,9 @@ struct DatabaseCommand: ParsableCommand {
 
         @OptionGroup var target: DatabaseOptions
 
+        @Flag(help: "Count the events exactly (a full scan) instead of printing the planner's estimate.")
+        var exact = false
+
         func run() throws {
             let connection = try target.connect()
             do {
@@ -57,10 +60,17 @@ struct DatabaseCommand: ParsableCommand {
                 }
                 for migration in status.pending { print("  pending \(migration.name)") }
                 guard status.version > 0 else { return }
-                let overview = try EventStore(connection: connection, schema: target.schema).overview()
+                let store = EventStore(connection: connection, schema: target.schema)
+                let overview = try store.overview()
                 let range = overview.oldestPartition.map { " (\($0) … \(overview.newestPartition ?? $0))" } ?? ""
                 print("partitions: \(overview.partitions) daily\(range)")
-                print("events: about \(overview.estimatedRows) rows (planner estimate)")
+                if exact {
+                    print("events: \(try store.exactRowCount()) rows (exact count)")
+                } else {
+                    print(
+                        "events: about \(overview.estimatedRows) rows (estimate: the planner's statistics, updated by "
+                            + "ANALYZE; --exact counts them)")
+                }
                 print("loaded files: \(overview.loadedFiles)")
                 for run in overview.lastRuns {
                     print("run \(run.id): \(run.startedAt) \(run.status)\(run.exitStatus.map { ", exit \($0)" } ?? "")")
@@ -79,7 +89,7 @@ struct DatabaseCommand: ParsableCommand {
 
         @OptionGroup var target: DatabaseOptions
 
-        @Option(help: "How much history to keep: Nd days or Nw weeks, e.g. 90d.")
+        @Option(help: ArgumentHelp("How much history to keep, as a duration (rounded up to days), e.g. 90d, 12w, 2160h.", valueName: "duration"))
         var keep: String
 
         @Flag(help: "Print what would be dropped; change nothing.")
@@ -87,18 +97,11 @@ struct DatabaseCommand: ParsableCommand {
 
         func validate() throws {
             guard Self.days(keep) != nil else {
-                throw ValidationError("--keep '\(keep)' is not a window such as 90d or 12w.")
+                throw ValidationError("--keep '\(keep)' is not \(DurationArgument.forms).")
             }
         }
 
-        static func days(_ text: String) -> Int? {
-            guard let unit = text.last, let count = Int(text.dropLast()), count >= 0 else { return nil }
-            switch unit {
-            case "d": return count
-            case "w": return count * 7
-            default: return nil
-            }
-        }
+        static func days(_ text: String) -> Int? { DurationArgument.parseDays(text) }
 
         func run() throws {
             let connection = try target.connect()

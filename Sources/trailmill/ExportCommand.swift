@@ -19,15 +19,18 @@ struct ExportCommand: ParsableCommand {
               trailmill export --source /data/cloudtrail --out /data/ocsf/cloudtrail --format ocsf --gzip
               trailmill export --source ./archive --out ./out --since 2026-01-01 --until 2026-01-31 \\
                   --event-name ConsoleLogin --errors-only --summary-json run.json
+              trailmill export -s ./archive -o - --event-name consolelogin --lookback 7d | jq -c .actor_name
+              aws s3 cp s3://bucket/AWSLogs/.../file.json.gz - | trailmill export --source - --out -
             """
     )
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output directory (created when missing).")
+    @Option(name: [.customShort("o"), .long], help: "Output directory (created when missing), or - for stdout (one stream, no rotation).")
     var out: String
 
     @Option(
+        name: [.customShort("f"), .long],
         help: "Line format: flat (NDJSON, schema v1), raw (NDJSON, the original record), ocsf (NDJSON, OCSF 1.1.0), cef or leef.")
     var format: OutputFormat = .flat
 
@@ -37,35 +40,40 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "gzip the output files.")
     var gzip = false
 
-    @Option(help: "Start a new output file after this many bytes.")
-    var maxFileBytes: Int = 256 << 20
+    @Option(help: ArgumentHelp("Start a new output file after this size, e.g. 64MiB (not with --out -).", valueName: "size"))
+    var maxFileBytes: ByteSize?
 
     func validate() throws {
-        if maxFileBytes < 1 { throw ValidationError("Size limits must be positive.") }
+        if out.isEmpty { throw ValidationError("--out must not be empty.") }
+        if out == FileOutput.standardOutput && maxFileBytes != nil {
+            throw ValidationError("--max-file-bytes rotates files; --out - writes one stream.")
+        }
         if syslog != .none && format.isNDJSON {
             throw ValidationError("--syslog applies to --format cef or leef, not NDJSON.")
         }
     }
 
     func run() throws {
-        let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
+        let logger = LoggingSetup.bootstrap(input.logging)
         var output = FileOutput(directory: out, stem: Self.outputStem(), format: format)
         output.gzip = gzip
         output.syslog = syslog
-        output.maxBytesPerFile = maxFileBytes
+        output.maxBytesPerFile = maxFileBytes?.bytes ?? 256 << 20
         var control = input.control
-        control.spillDirectory = out
+        if !output.isStandardOutput { control.spillDirectory = out }
+        let stdin = try input.standardInputCopy()
+        let selection = input.selection(stdinCopy: stdin?.path)
 
         let summary: RunSummary
         do {
             summary = try ExportRun(
-                input: input.selection, control: control, output: output, logger: logger, showProgress: !input.quiet
+                input: selection, control: control, output: output, logger: logger, showProgress: !input.quiet
             ).run()
         } catch {
             StandardError.write("trailmill: \(error.message)\n")
             throw ExitCode(RunVerdict.failed.exitStatus)
         }
-        try input.finish(summary)
+        try input.finish(summary, filter: selection.filter)
     }
 
     /// `cloudtrail-<UTC time>-<random>`: unique per run, sortable by time.

@@ -24,8 +24,8 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Apply pending schema migrations first (otherwise an unmigrated schema stops the load).")
     var migrate = false
 
-    @Option(help: "Commit a transaction after this many bytes of rows (whole files per transaction).")
-    var batchBytes: Int = 32 << 20
+    @Option(help: ArgumentHelp("Commit a transaction after this size of rows, e.g. 32MiB (whole files per transaction).", valueName: "size"))
+    var batchBytes = ByteSize(32 << 20)
 
     @Option(help: "Reconnection attempts after a lost connection, with exponential backoff, before giving up.")
     var retries = 5
@@ -34,30 +34,31 @@ struct LoadCommand: ParsableCommand {
     var keepRaw = false
 
     func validate() throws {
-        if batchBytes < 1 { throw ValidationError("--batch-bytes must be positive.") }
         if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
     }
 
     func run() throws {
-        let logger = LoggingSetup.bootstrap(quiet: input.quiet, verbose: input.verbose)
+        let logger = LoggingSetup.bootstrap(input.logging)
         var target = PostgresTarget(conninfo: self.target.database)
         target.schema = self.target.schema
         target.migrate = migrate
-        target.batchBytes = batchBytes
+        target.batchBytes = batchBytes.bytes
         target.maxRetries = retries
         target.keepsRawRecords = keepRaw
         target.host = ProcessInfo.processInfo.hostName
 
+        let stdin = try input.standardInputCopy()
+        let selection = input.selection(stdinCopy: stdin?.path)
         let summary: RunSummary
         do {
             summary = try LoadRun(
-                input: input.selection, control: input.control, target: target, logger: logger,
+                input: selection, control: input.control, target: target, logger: logger,
                 showProgress: !input.quiet
             ).run()
         } catch {
             StandardError.write("trailmill: \(error.message)\n")
             throw ExitCode((error.isLockBusy ? RunVerdict.alreadyRunning : .failed).exitStatus)
         }
-        try input.finish(summary)
+        try input.finish(summary, filter: selection.filter)
     }
 }

@@ -31,10 +31,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the plan (files, bytes, dates, per sink what would happen) and change nothing anywhere.")
     var dryRun = false
 
-    @Option(help: "First delivery date to read (YYYY-MM-DD, UTC); with --to, turns the job into a backfill.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("First delivery date to read (UTC; YYYY-MM-DD or any --since form, e.g. yesterday, -7d); with --to, turns the job into a backfill.", valueName: "date"))
     var from: String?
 
-    @Option(help: "Last delivery date to read (YYYY-MM-DD, UTC).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Last delivery date to read (UTC; as --from).", valueName: "date"))
     var to: String?
 
     @Option(help: .hidden)
@@ -43,17 +43,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Also write the run summary as JSON to this file (atomically).")
     var summaryJSON: String?
 
-    @Flag(help: "Print nothing but errors.")
-    var quiet = false
-
-    @Flag(help: "Log every step.")
-    var verbose = false
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         if (from == nil) != (to == nil) { throw ValidationError("Use --from and --to together.") }
         if let from, let to {
             guard let low = Self.date(from), let high = Self.date(to) else {
-                throw ValidationError("--from and --to take dates as YYYY-MM-DD.")
+                throw ValidationError("--from and --to take dates: YYYY-MM-DD or \(TimeArgument.forms).")
             }
             if low > high { throw ValidationError("--from \(from) is after --to \(to).") }
         }
@@ -61,7 +57,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let logger = LoggingSetup.bootstrap(quiet: quiet, verbose: verbose)
+        let logger = LoggingSetup.bootstrap(logging)
         let jobFile: JobFile
         do { jobFile = try JobLoader().load(path: job) } catch {
             StandardError.write("trailmill: \(error)\n")
@@ -69,6 +65,7 @@ struct RunCommand: ParsableCommand {
         }
         var options = JobRunner.Options()
         options.dryRun = dryRun
+        options.showProgress = !logging.quiet && !dryRun
         if let from, let to, let low = Self.date(from), let high = Self.date(to) { options.dates = low...high }
         if let today, let date = Self.date(today) { options.today = date }
         options.faults = FaultInjector(environment: ProcessInfo.processInfo.environment)
@@ -85,16 +82,12 @@ struct RunCommand: ParsableCommand {
                 StandardError.write("trailmill: cannot write \(summaryJSON): \(error)\n")
             }
         }
-        if !quiet && !dryRun && summary.failure == nil { StandardError.write(summary.oneLine + "\n") }
+        if !dryRun && summary.failure == nil { RunReport.print(summary, quiet: logging.quiet) }
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }
 
-    /// `YYYY-MM-DD` as a date.
+    /// A delivery date: `YYYY-MM-DD`, or the UTC day of any ``TimeArgument`` form (`today`, `-7d`, …).
     static func date(_ text: String) -> CivilDate? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.utf8.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
-            let day = Int(parts[2])
-        else { return nil }
-        return CivilDate(year: year, month: month, day: day)
+        JobValues.parseDate(text) ?? TimeArgument.day(text)
     }
 }

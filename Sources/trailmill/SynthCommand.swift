@@ -1,4 +1,5 @@
 import ArgumentParser
+import TrailMillPipeline
 import TrailMillSynth
 
 /// `trailmill synth`.
@@ -22,6 +23,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Number of delivery days.")
     var days = 2
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("First delivery day (YYYY-MM-DD or any --since form, e.g. -3d, yesterday; UTC).", valueName: "date"))
+    var start = "2026-01-15"
+
     @Option(help: "Log files per account, region and day.")
     var filesPerDay = 4
 
@@ -39,6 +43,7 @@ struct SynthCommand: ParsableCommand {
                               ("files-per-day", filesPerDay), ("events-per-file", eventsPerFile)] where value < 1 {
             throw ValidationError("Please specify a '--\(name)' of at least 1.")
         }
+        if RunCommand.date(start) == nil { throw ValidationError("--start '\(start)' is not a date: YYYY-MM-DD or \(TimeArgument.forms).") }
     }
 
     func run() throws {
@@ -46,6 +51,7 @@ struct SynthCommand: ParsableCommand {
         options.accounts = accounts
         options.regions = regions
         options.days = days
+        if let date = RunCommand.date(start) { options.startDate = date }
         options.filesPerDay = filesPerDay
         options.eventsPerFile = eventsPerFile
         options.organizationID = organization

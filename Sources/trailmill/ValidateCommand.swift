@@ -30,7 +30,9 @@ struct ValidateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Archive root: a local copy of the bucket (or a folder inside it, or a folder of bucket folders).")
+    @Option(
+        name: [.customShort("s"), .long],
+        help: "Archive root: a local copy of the bucket (or a folder inside it, or a folder of bucket folders).")
     var source: String
 
     @Option(name: .customLong("account"), help: "Only this account folder (repeatable).")
@@ -39,10 +41,10 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("region"), help: "Only this region folder (repeatable).")
     var regions: [String] = []
 
-    @Option(help: "Digests ending at or after this time, and the one straddling it (RFC 3339, or YYYY-MM-DD, UTC).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Digests ending at or after this time, and the one straddling it (\(TimeArgument.forms)).", valueName: "time"))
     var since: String?
 
-    @Option(help: "Digests ending up to one hour after this time (RFC 3339, or YYYY-MM-DD = end of that day, UTC).")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Digests ending up to one hour after this time (as --since; a date means the end of that day).", valueName: "time"))
     var until: String?
 
     @Option(
@@ -55,7 +57,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Signature sidecar: JSON [{bucket, key, metadata: {signature, signature-algorithm}}] (S3 metadata).")
     var signatures: String?
 
-    @Flag(help: "Also print valid files, as aws-cli --verbose.")
+    @Flag(name: [.customShort("v"), .long], help: "Also print valid files, as aws-cli --verbose.")
     var verbose = false
 
     @Flag(help: "Exit 0 when nothing is invalid even if some digests or log files could not be verified.")
@@ -66,10 +68,10 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         if let since, TimeArgument.parse(since, endOfDay: false) == nil {
-            throw ValidationError("--since '\(since)' is not an RFC 3339 time or a YYYY-MM-DD date.")
+            throw ValidationError("--since '\(since)' is not \(TimeArgument.forms).")
         }
         if let until, TimeArgument.parse(until, endOfDay: true) == nil {
-            throw ValidationError("--until '\(until)' is not an RFC 3339 time or a YYYY-MM-DD date.")
+            throw ValidationError("--until '\(until)' is not \(TimeArgument.forms).")
         }
         if let start = since.flatMap({ TimeArgument.parse($0, endOfDay: false) }),
             let end = until.flatMap({ TimeArgument.parse($0, endOfDay: true) }), start > end

@@ -67,7 +67,7 @@ import TrailMillTestSupport
 
     @Test(arguments: [
         ["export", "--out", "/tmp/x"],
-        ["export", "--source", "/tmp", "--out", "/tmp/x", "--since", "yesterday"],
+        ["export", "--source", "/tmp", "--out", "/tmp/x", "--since", "the day before"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--read-only", "--writes-only"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--jobs", "0"],
         ["export", "--source", "/tmp", "--out", "/tmp/x", "--no-such-flag"],
@@ -124,7 +124,7 @@ import TrailMillTestSupport
 
 /// The progress bar appears only on a terminal: `script` (util-linux) gives the binary a pseudo-terminal.
 @Suite struct ProgressBarTests {
-    static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let script = CLIRunner.script
 
     @Test(.enabled(if: ProgressBarTests.script != nil, "util-linux 'script' is not installed"))
     func aTerminalGetsAProgressBarThatIsClearedAtTheEnd() throws {
@@ -133,18 +133,8 @@ import TrailMillTestSupport
         defer { archive.remove(); out.remove() }
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/sample-archive").path
-        let binary = try #require(CLIRunner.binary)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.script))
-        process.arguments = ["-qec", "\(binary) export --source \(fixture) --out \(out.path)/events", "/dev/null"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try CLIRunner.runOnTerminal(["export", "--source", fixture, "--out", out.path + "/events"])
+        #expect(status == 0, "\(text)")
         #expect(text.contains("files 24/24"), "\(text)")
         #expect(text.contains("MB/s") && text.contains("ETA"))
         #expect(text.contains("\r\u{1B}[K"))  // cleared before the summary line

@@ -90,6 +90,9 @@ import TrailMillJobs
             JobTest.minimal("limits:\n  max_decompressed_bytes: 2 gigs"), line: 8,
             keyPath: "limits.max_decompressed_bytes", "is not a size")
         expectError(
+            JobTest.minimal("limits:\n  max_uncompressed_bytes: 2 gigs"), line: 8,
+            keyPath: "limits.max_uncompressed_bytes", "is not a size")
+        expectError(
             "name: ../etc\nsource: {path: /d}\nsinks: [{type: ndjson, path: /o}]", line: 1, keyPath: "name",
             "not a valid name")
     }
@@ -97,7 +100,7 @@ import TrailMillJobs
     @Test func badDurationsAndDates() {
         expectError(
             JobTest.minimal("select:\n  lookback: 3 days"), line: 8, keyPath: "select.lookback",
-            "is not a duration: write Nd")
+            "is not a duration such as 90d")
         expectError(
             JobTest.minimal("select:\n  from: 2026-02-30\n  to: 2026-03-01"), line: 8, keyPath: "select.from",
             "is not a date: write YYYY-MM-DD")
@@ -105,7 +108,7 @@ import TrailMillJobs
             JobTest.minimal("select:\n  from: 2026-03-01\n  to: 2026-01-01"), line: 9, keyPath: "select.to",
             "is before from")
         expectError(
-            JobTest.minimal("filters:\n  since: yesterday"), line: 8, keyPath: "filters.since", "not an RFC 3339 time")
+            JobTest.minimal("filters:\n  since: the day before"), line: 8, keyPath: "filters.since", "is not an RFC 3339 time")
     }
 
     @Test func fromWithoutToAndLookbackWithFrom() {

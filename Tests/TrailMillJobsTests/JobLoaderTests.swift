@@ -90,12 +90,40 @@ import TrailMillSIEM
         #expect(job.summaryPath == "/var/log/all.json")
     }
 
+    @Test func theOldSizeKeyIsStillAcceptedAndTheNewOneMatchesTheCommandLine() throws {
+        for key in ["max_uncompressed_bytes", "max_decompressed_bytes"] {
+            let job = try JobLoader(environment: [:]).parse(yaml: JobTest.minimal("limits:\n  \(key): 64MiB"), path: "t.yaml")
+            #expect(job.limits.maxDecompressedBytes == 64 << 20, "\(key)")
+        }
+    }
+
+    @Test func forgivingFilterKeys() throws {
+        let job = try JobLoader(environment: [:]).parse(
+            yaml: JobTest.minimal("filters:\n  user_types: [Root]\n  resources: [my-bucket]\n  event_sources: [iam]"),
+            path: "t.yaml")
+        #expect(job.filters.userTypes == ["Root"] && job.filters.resources == ["my-bucket"])
+        #expect(!job.filters.eventFilter.isEmpty)
+    }
+
+    @Test func defaultStateDirectory() throws {
+        func state(_ environment: [String: String], root: Bool) throws -> String {
+            try JobLoader(environment: environment, currentDirectory: "/etc/trailmill", isRoot: root)
+                .parse(yaml: JobTest.minimal(""), path: "t.yaml").statePath
+        }
+        #expect(try state(["XDG_STATE_HOME": "/srv/state", "HOME": "/home/ops"], root: false) == "/srv/state/trailmill/t.sqlite")
+        #expect(try state(["XDG_STATE_HOME": "/srv/state"], root: true) == "/srv/state/trailmill/t.sqlite")
+        #expect(try state(["HOME": "/home/ops"], root: false) == "/home/ops/.local/state/trailmill/t.sqlite")
+        #expect(try state(["HOME": "/root"], root: true) == "/var/lib/trailmill/t.sqlite")
+        #expect(try state([:], root: false) == "/var/lib/trailmill/t.sqlite")
+    }
+
     @Test func defaultsAndRelativePaths() throws {
         let job = try JobLoader(environment: [:], defaultJobs: 3, currentDirectory: "/home/ops")
             .parse(yaml: JobTest.minimal("verify_digests: true"), path: "jobs/./t.yaml")
         #expect(job.directory == "/home/ops/jobs")
         #expect(job.filePath == "jobs/./t.yaml")
-        #expect(job.statePath == "/home/ops/jobs/t.sqlite")
+        // No `state`: never beside the job file (often a read-only /etc), but in the XDG state directory.
+        #expect(job.statePath == "/var/lib/trailmill/t.sqlite")
         #expect(job.jobs == 3)
         #expect(job.selection.window == .lookback(Lookback(hours: 72)))
         #expect(job.selection.eventFolders == [.cloudTrail, .insight, .networkActivity])
@@ -166,7 +194,10 @@ import TrailMillSIEM
         #expect(Lookback.parse("3d") == Lookback(hours: 72))
         #expect(Lookback.parse("36h")?.days == 2)
         #expect(Lookback.parse("36h")?.description == "36h" && Lookback.parse("2d")?.description == "2d")
-        for bad in ["", "d", "0d", "3", "3w", "-1d", "3.5d", "99999999d", " 3d"] { #expect(Lookback.parse(bad) == nil) }
+        // One duration parser everywhere: weeks and compound durations too; hours round up.
+        #expect(Lookback.parse("1w") == Lookback(hours: 168) && Lookback.parse("1d12h") == Lookback(hours: 36))
+        #expect(Lookback.parse("90m") == Lookback(hours: 2))
+        for bad in ["", "d", "0d", "3", "3y", "-1d", "3.5d", "99999999d", " 3d", "3 d"] { #expect(Lookback.parse(bad) == nil) }
         #expect(JobValues.parseByteSize("256MiB") == 256 << 20)
         #expect(JobValues.parseByteSize("10 KB") == 10_000)
         #expect(JobValues.parseByteSize("42") == 42)

@@ -73,3 +73,58 @@ import TrailMillTestSupport
         #expect(summary.events.read == 6 && summary.events.filtered == 5 && summary.events.written == 1)
     }
 }
+
+/// The one time parser (`--since`, `--until`, `--from`, `--to`, job files) and the one duration parser.
+@Suite struct TimeArgumentTests {
+    /// 2026-01-20T15:30:00Z.
+    let now: Int64 = 1_768_923_000_000
+
+    func parse(_ text: String, end: Bool = false) -> Int64? { TimeArgument.parse(text, endOfDay: end, now: now) }
+
+    @Test func absoluteForms() {
+        let ten = TimeArgument.parse("2026-01-15T10:00:00Z", endOfDay: false)
+        #expect(ten != nil)
+        #expect(parse("2026-01-15T10:00Z") == ten && parse("2026-01-15T10:00") == ten)
+        #expect(parse("2026-01-15T11:00+01:00") == ten && parse("2026-01-15 10:00:00") == ten)
+        #expect(parse("1768471200") == ten && parse("1768471200000") == ten)
+        #expect(parse("2026-01-15") == 1_768_435_200_000)
+        #expect(parse("2026-01-15", end: true) == parse("2026-01-15T23:59:59.999Z"))
+    }
+
+    @Test func namedDays() {
+        #expect(parse("now") == now && parse("NOW") == now)
+        #expect(parse("today") == parse("2026-01-20") && parse("today", end: true) == parse("2026-01-20", end: true))
+        #expect(parse("yesterday") == parse("2026-01-19") && parse("yesterday", end: true) == parse("2026-01-19", end: true))
+    }
+
+    @Test func relativeForms() {
+        let threeHours: Int64 = 3 * 3_600_000
+        #expect(parse("-3h") == now - threeHours && parse("3h ago") == now - threeHours && parse("3h") == now - threeHours)
+        #expect(parse("24h ago") == now - 86_400_000 && parse("7d") == now - 7 * 86_400_000)
+        #expect(parse("1w") == parse("7d") && parse("-1h30m") == now - 5_400_000)
+    }
+
+    @Test func rejects() {
+        for bad in ["", "yesterday-ish", "2026-13-01", "2026-01-15T25:00Z", "-3", "3 hours", "12345678901234567", "ago"] {
+            #expect(parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func durationsAndSizes() {
+        #expect(DurationArgument.parseDays("90d") == 90 && DurationArgument.parseDays("12w") == 84)
+        #expect(DurationArgument.parseDays("2160h") == 90 && DurationArgument.parseDays("1w") == 7)
+        #expect(DurationArgument.parseDays("36h") == 2)
+        for bad in ["", "90", "d", "0d", "1y", "1.5d", "1000000000d"] { #expect(DurationArgument.parseMillis(bad) == nil, "\(bad)") }
+        #expect(ByteSizeArgument.parse("64MiB") == 64 << 20 && ByteSizeArgument.parse("2GiB") == 2 << 30)
+        #expect(ByteSizeArgument.parse("1000") == 1000 && ByteSizeArgument.parse("10 KB") == 10_000)
+        #expect(ByteSizeArgument.parse("0") == nil && ByteSizeArgument.parse("1.5GiB") == nil)
+    }
+
+    @Test func patterns() {
+        #expect(TextPattern("consolelogin").matches("ConsoleLogin"))
+        #expect(TextPattern("Describe*").matches("describeinstances") && !TextPattern("Describe*").matches("XDescribe"))
+        #expect(TextPattern("*Bucket*").matches("DeleteBucketPolicy") && TextPattern("Get?ole").matches("GetRole"))
+        #expect(!TextPattern("a*b").matches("acbd") && TextPattern("a*b*").matches("acbd"))
+        #expect(TextPattern.list(["a,b", " c ", "", "d,,e"]) == ["a", "b", "c", "d", "e"])
+    }
+}

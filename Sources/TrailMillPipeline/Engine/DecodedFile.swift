@@ -29,6 +29,8 @@ struct DecodedFile: Sendable {
     var contentSHA256: String?
     var compressedBytes = 0
     var decompressedBytes = 0
+    /// How long reading, decoding and encoding the file took on its worker (`--verbose`'s per-file line).
+    var decodeMilliseconds = 0
 
     init(status: FileStatus, compressedBytes: Int = 0, decompressedBytes: Int = 0) {
         self.status = status

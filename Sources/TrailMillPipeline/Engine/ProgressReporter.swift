@@ -4,8 +4,11 @@ import Glibc
 
 /// A one-line progress display on stderr (files, events, MB/s, ETA), drawn only when stderr is a terminal.
 /// It prints numbers only — never file names or event content — so nothing from the data reaches the terminal.
+/// With `NO_COLOR` set or `TERM=dumb` no escape sequence is written: the line is overwritten with spaces instead.
 final class ProgressReporter {
     private let enabled: Bool
+    private let plain = StandardError.wantsPlainText
+    private var lastWidth = 0
     private let totalFiles: Int
     private let totalBytes: Int
     private let clock = ContinuousClock()
@@ -34,14 +37,24 @@ final class ProgressReporter {
         let width = 24
         let filled = min(width, Int(fraction * Double(width)))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = "\r[\(bar)] files \(files)/\(totalFiles)  events \(events)  \(Int(rate)) MB/s  ETA \(etaText)\u{1B}[K"
-        StandardError.write(line)
+        let text = "[\(bar)] files \(files)/\(totalFiles)  events \(events)  \(Int(rate)) MB/s  ETA \(etaText)"
+        if plain {
+            let padding = String(repeating: " ", count: max(0, lastWidth - text.count))
+            StandardError.write("\r" + text + padding)
+        } else {
+            StandardError.write("\r" + text + "\u{1B}[K")
+        }
+        lastWidth = text.count
     }
 
     /// Clears the line.
     func finish() {
         guard enabled else { return }
-        StandardError.write("\r\u{1B}[K")
+        if plain {
+            StandardError.write("\r" + String(repeating: " ", count: lastWidth) + "\r")
+        } else {
+            StandardError.write("\r\u{1B}[K")
+        }
     }
 }
 
@@ -62,4 +75,11 @@ public enum StandardError {
 
     /// Whether stderr is a terminal.
     public static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// Whether escape sequences are unwelcome: `NO_COLOR` is set (https://no-color.org) or `TERM` is `dumb`.
+    public static var wantsPlainText: Bool {
+        if let noColor = getenv("NO_COLOR"), noColor.pointee != 0 { return true }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return true }
+        return false
+    }
 }

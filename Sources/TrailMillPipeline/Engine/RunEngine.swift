@@ -251,15 +251,25 @@ private struct Sequencer {
             switch decoded.status {
             case .skipped(let reason):
                 common.markSkipped(path, reason: reason)
-                logger.debug("file skipped", metadata: ["file.key": "\(path)", "reason": "\(reason)"])
+                logger.debug(
+                    "file skipped",
+                    metadata: ["file.key": "\(path)", "reason": "\(reason)", "ms": "\(decoded.decodeMilliseconds)"])
                 pool.recycle(decoded.batches)
                 decodeVerdicts.insert(fileIndex)
             case .dead(let reason):
                 common.markDead(path, reason: reason, logger: logger)
+                logger.debug("file dead", metadata: ["file.key": "\(path)", "ms": "\(decoded.decodeMilliseconds)"])
                 pool.recycle(decoded.batches)
                 decodeVerdicts.insert(fileIndex)
             case .done:
                 eventsRead += decoded.eventsRead
+                logger.debug(
+                    "file read",
+                    metadata: [
+                        "file.key": "\(path)", "events": "\(decoded.eventsRead)",
+                        "events.kept": "\(decoded.eventsRead - decoded.eventsFiltered)",
+                        "ms": "\(decoded.decodeMilliseconds)",
+                    ])
                 deliver(decoded, fileIndex: fileIndex, slotOfSink: slotOfSink)
             }
             engine.control.observer?(.fileConsumed(index: fileIndex))

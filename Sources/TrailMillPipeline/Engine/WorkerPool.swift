@@ -59,7 +59,9 @@ final class WorkerPool: Sendable {
                 wanted ? (batches.withLock { $0.popLast() } ?? LineBatch()) : nil
             }
             decodes.add(1, ordering: .relaxed)
-            let result = processor.process(item.file, batches: lent, scratch: scratch)
+            let started = ContinuousClock.now
+            var result = processor.process(item.file, batches: lent, scratch: scratch)
+            result.decodeMilliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
             if result.lines.isEmpty { recycle(lent.compactMap { $0 }) }
             results.withLock { $0[index] = result }
             finished.signal()

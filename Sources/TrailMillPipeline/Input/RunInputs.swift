@@ -10,6 +10,7 @@ enum RunInputs {
         _ input: InputSelection, concurrency: Int, summary: inout RunSummary, logger: Logger
     ) throws(RunFailure) -> [TrailFile] {
         if let files = input.files {
+            summary.files.listed = files.count
             return try gated(files, input, concurrency: concurrency, summary: &summary, logger: logger)
         }
         let discovery: DiscoveryResult
@@ -23,6 +24,7 @@ enum RunInputs {
             summary.skipped.append(.init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
         }
         summary.files.skipped = summary.skipped.count
+        summary.files.listed = discovery.eventFiles.count
         logger.info(
             "archive discovered",
             metadata: [

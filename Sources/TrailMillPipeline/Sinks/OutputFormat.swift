@@ -49,7 +49,7 @@ public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
 
 /// Where and how a file sink writes.
 public struct FileOutput: Sendable, Hashable {
-    /// Output directory (created when missing).
+    /// Output directory (created when missing), or ``standardOutput`` for one stream on stdout.
     public var directory: String
     /// File name stem: files are `<stem>-00001.<ext>[.gz]` and so on.
     public var stem: String
@@ -61,6 +61,12 @@ public struct FileOutput: Sendable, Hashable {
     public var gzip = false
     /// Rotate output files after this many uncompressed bytes.
     public var maxBytesPerFile = 256 << 20
+
+    /// The `directory` that means "write every line to standard output" (`--out -`).
+    public static let standardOutput = "-"
+
+    /// Whether the lines go to standard output (one stream, no rotation) rather than files.
+    public var isStandardOutput: Bool { directory == Self.standardOutput }
 
     /// Creates settings.
     public init(directory: String, stem: String, format: OutputFormat = .flat) {
