@@ -10,7 +10,11 @@ struct CLIRunner {
     }
 
     /// `trailmill` next to the test bundle (`swift build` puts every product in the same folder).
+    /// `TRAILMILL_CLI_BINARY` overrides it (to run these tests against another build, e.g. before a fix).
     static let binary: String? = {
+        if let override = ProcessInfo.processInfo.environment["TRAILMILL_CLI_BINARY"], !override.isEmpty {
+            return override
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
