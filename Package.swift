@@ -102,7 +102,7 @@ let package = Package(
             name: "trailmill",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillSIEM", "TrailMillIntegrity", "TrailMillEventStore",
-                "TrailMillPostgres", "TrailMillJobs",
+                "TrailMillPostgres", "TrailMillJobs", "TrailMillArchive", "TrailMillPOSIX",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -162,6 +162,7 @@ let package = Package(
             name: "TrailMillPipelineTests",
             dependencies: [
                 "TrailMillPipeline", "TrailMillSynth", "TrailMillTestSupport", "TrailMillCompression", "TrailMillIntegrity",
+                "TrailMillArchive",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -46,12 +46,18 @@ public struct DiscoveryResult: Sendable {
     /// Files seen but not readable as events (non-trail files, empty files, bad names), sorted by path.
     /// Files outside the selection (other accounts, regions, dates) are not listed.
     public var skipped: [SkippedFile]
+    /// Directories inside the selection that could not be listed (permissions, I/O errors), with the reason:
+    /// their files were never seen, so a run over this listing is incomplete.
+    public var unlisted: [SkippedFile] = []
 
     /// Creates a value.
-    public init(eventFiles: [TrailFile], digestFiles: [TrailFile], skipped: [SkippedFile]) {
+    public init(
+        eventFiles: [TrailFile], digestFiles: [TrailFile], skipped: [SkippedFile], unlisted: [SkippedFile] = []
+    ) {
         self.eventFiles = eventFiles
         self.digestFiles = digestFiles
         self.skipped = skipped
+        self.unlisted = unlisted
     }
 }
 
@@ -95,7 +101,9 @@ public struct ArchiveDiscovery: Sendable {
         guard !root.isEmpty else { throw ArchiveError(path: root, message: "empty archive root path") }
         var walker = ArchiveWalker(root: root, selection: selection)
         try walker.run()
-        return DiscoveryResult(eventFiles: walker.eventFiles, digestFiles: walker.digestFiles, skipped: walker.skipped)
+        return DiscoveryResult(
+            eventFiles: walker.eventFiles, digestFiles: walker.digestFiles, skipped: walker.skipped,
+            unlisted: walker.unlisted)
     }
 
     /// What a relative path means in CloudTrail's layout.

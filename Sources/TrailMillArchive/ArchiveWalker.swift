@@ -18,6 +18,8 @@ struct ArchiveWalker {
     private(set) var eventFiles: [TrailFile] = []
     private(set) var digestFiles: [TrailFile] = []
     private(set) var skipped: [SkippedFile] = []
+    /// Directories in the selection that could not be opened or read to the end.
+    private(set) var unlisted: [SkippedFile] = []
 
     init(root: String, selection: ArchiveSelection) {
         self.root = Self.normalizedRoot(root)
@@ -71,8 +73,8 @@ struct ArchiveWalker {
     private enum EntryKind {
         /// A real directory: walked unless pruned.
         case directory
-        /// A regular file, or a symbolic link to one, with its size.
-        case file(size: Int)
+        /// A regular file, or a symbolic link to one, with its size, modification time and inode.
+        case file(size: Int, modifiedNanos: Int64, inode: UInt64)
         /// A symbolic link to a directory: listed as skipped unless it sits in a pruned position.
         case linkToDirectory
         /// Anything else, with the reason it is skipped.
@@ -104,7 +106,7 @@ struct ArchiveWalker {
         for entry in entries {
             let childPath = Self.join(relativePath, entry.name)
             switch entry.kind {
-            case .file(let size):
+            case .file(let size, let modified, let inode):
                 let kind: ArchiveDiscovery.PathKind
                 if ArchiveLayout.hasLogFileName(entry.name) {
                     if template == nil {
@@ -122,7 +124,7 @@ struct ArchiveWalker {
                 } else {
                     kind = ArchiveLayout.classifyFile(components + [entry.name], relativePath: childPath)
                 }
-                handleFile(kind, path: childPath, size: size)
+                handleFile(kind, path: childPath, size: size, modifiedNanos: modified, inode: inode)
             case .skipped(let reason):
                 skip(childPath, reason)
             case .linkToDirectory:
@@ -133,7 +135,7 @@ struct ArchiveWalker {
                 let childComponents = components + [entry.name]
                 guard ArchiveLayout.directoryVerdict(childComponents, selection: selection) == .walk else { continue }
                 guard let child = opendir(absolutePath(childPath)) else {
-                    skip(childPath, "cannot read directory: \(Self.describe(errno))")
+                    unlisted.append(SkippedFile(relativePath: childPath, reason: Self.unlistedReason(errno)))
                     continue
                 }
                 walk(child, components: childComponents, relativePath: childPath)
@@ -151,7 +153,8 @@ struct ArchiveWalker {
             guard let entry = readdir(handle) else {
                 let code = errno
                 if code != 0 {
-                    skip(relativePath.isEmpty ? "." : relativePath, "error reading directory: \(Self.describe(code))")
+                    unlisted.append(
+                        SkippedFile(relativePath: relativePath.isEmpty ? "." : relativePath, reason: Self.unlistedReason(code)))
                 }
                 break
             }
@@ -194,7 +197,7 @@ struct ArchiveWalker {
         case Int32(DT_DIR):
             return .directory
         case Int32(DT_REG):
-            return .file(size: Int(info.st_size))
+            return .file(size: Int(info.st_size), modifiedNanos: stamp(info), inode: UInt64(info.st_ino))
         case Int32(DT_LNK):
             guard fstatat(fd, name, &info, 0) == 0 else {
                 let code = errno
@@ -205,7 +208,7 @@ struct ArchiveWalker {
                 }
             }
             switch info.st_mode & S_IFMT {
-            case S_IFREG: return .file(size: Int(info.st_size))
+            case S_IFREG: return .file(size: Int(info.st_size), modifiedNanos: stamp(info), inode: UInt64(info.st_ino))
             case S_IFDIR: return .linkToDirectory
             default: return .skipped("symbolic link to \(describeKind(info.st_mode)), not a regular file")
             }
@@ -215,13 +218,17 @@ struct ArchiveWalker {
     }
 
     /// A classified regular file at `path`.
-    private mutating func handleFile(_ kind: ArchiveDiscovery.PathKind, path: String, size: Int) {
+    private mutating func handleFile(
+        _ kind: ArchiveDiscovery.PathKind, path: String, size: Int, modifiedNanos: Int64, inode: UInt64
+    ) {
         switch kind {
         case .trailFile(var file):
             // Pruning already left out most files outside the selection; this catches the rest
             // (e.g. a nested `AWSLogs/` whose own account is not selected).
             guard ArchiveLayout.selectionContains(file, selection) else { return }
             file.size = size
+            file.modifiedNanos = modifiedNanos
+            file.inode = inode
             file.absolutePath = absolutePath(path)
             if file.folder == .digest {
                 digestFiles.append(file)
@@ -252,7 +259,13 @@ struct ArchiveWalker {
         skipped.append(SkippedFile(relativePath: path, reason: reason))
     }
 
+    /// Why a directory's files were not seen.
+    private static func unlistedReason(_ code: Int32) -> String {
+        "cannot list directory: \(describe(code)) (its files were not read; the run is incomplete)"
+    }
+
     private mutating func sortResults() {
+        unlisted.sort { Self.bytesPrecede($0.relativePath, $1.relativePath) }
         eventFiles.sort { Self.bytesPrecede($0.relativePath, $1.relativePath) }
         digestFiles.sort { Self.bytesPrecede($0.relativePath, $1.relativePath) }
         skipped.sort { Self.bytesPrecede($0.relativePath, $1.relativePath) }
@@ -275,6 +288,15 @@ struct ArchiveWalker {
     }
 
     // MARK: Helpers
+
+    /// `st_mtim` in nanoseconds since 1970.
+    private static func stamp(_ info: stat) -> Int64 {
+        #if canImport(Darwin)
+        Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #else
+        Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #endif
+    }
 
     private static func direntType(_ mode: mode_t) -> Int32 {
         switch mode & S_IFMT {

@@ -33,6 +33,10 @@ public struct TrailFile: Sendable, Hashable {
     public var deliveryDate: CivilDate
     /// Size on disk in bytes.
     public var size: Int
+    /// Modification time (nanoseconds since 1970) and inode number when listed; 0 = unknown. With the size, what
+    /// a job compares to notice a rewritten file cheaply (it hashes only when these changed).
+    public var modifiedNanos: Int64 = 0
+    public var inode: UInt64 = 0
 
     /// Creates a value.
     public init(

@@ -56,7 +56,7 @@ struct JobDecoder {
         if let accounts = select["accounts"] {
             for item in try accounts.sequence() {
                 let account = try item.string()
-                guard account.utf8.count == 12, account.utf8.allSatisfy({ (48...57).contains($0) }) else {
+                guard AWSNames.isAccountID(account) else {
                     throw item.error("\(item.quoted()) is not a 12-digit AWS account ID")
                 }
                 selection.accounts.insert(account)
@@ -65,7 +65,7 @@ struct JobDecoder {
         if let regions = select["regions"] {
             for item in try regions.sequence() {
                 let region = try item.string()
-                guard region.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }) else {
+                guard AWSNames.isRegion(region) else {
                     throw item.error("\(item.quoted()) is not a region name such as us-east-1")
                 }
                 selection.regions.insert(region)

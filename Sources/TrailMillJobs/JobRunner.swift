@@ -145,9 +145,18 @@ public struct JobRunner: Sendable {
             summary.dead.append(
                 .init(file: record.identity.key, reason: record.reason ?? "", attempts: record.attempts, permanent: true))
         }
+        for directory in plan.unlisted {
+            summary.files.dead += 1
+            summary.dead.append(.init(file: directory.relativePath, reason: directory.reason, attempts: 0, permanent: false))
+            logger.warning("file is dead", metadata: ["file.key": "\(directory.relativePath)", "reason": "\(directory.reason)"])
+        }
+        try JobRunFailure.wrap { () throws(JobStateError) in try state.recordStamps(plan.stamps) }
         for (file, reason) in plan.changed {
             let attempts = try JobRunFailure.wrap { () throws(JobStateError) in
-                try state.recordDead(FileIdentity(key: file.relativePath, size: file.size), reason: reason, runID: runID)
+                if plan.newlyRewritten.contains(file.relativePath) {
+                    try state.recordRewritten(file.relativePath, reason: reason)
+                }
+                return try state.recordDead(FileIdentity(key: file.relativePath, size: file.size), reason: reason, runID: runID)
             }
             summary.files.dead += 1
             summary.dead.append(
@@ -182,6 +191,7 @@ public struct JobRunner: Sendable {
                 target.today = options.today.daysSinceEpoch
                 target.host = options.host
                 target.source = job.sourcePath
+                target.cancellation = options.cancellation
                 sinks.append(PostgresEventSink(name: postgres.name, target: target, logger: logger, observer: options.faults.runObserver))
             }
         }
@@ -208,6 +218,11 @@ public struct JobRunner: Sendable {
             result.failure.map { (sink.name, $0) }
         }
         if let (name, failure) = failures.first {
+            if options.cancellation.isCancelled && !failure.isLockBusy {
+                // The stop cancelled a sink's statement in progress: an interruption, and the state is consistent.
+                summary.interrupted = true
+                return
+            }
             throw JobRunFailure(
                 message: "sink \(name): \(failure.message)", verdict: failure.isLockBusy ? .alreadyRunning : .failed)
         }

@@ -21,6 +21,14 @@ public struct JobPlan: Sendable {
     public var permanentlyDead: [FileRecord] = []
     /// Files in the listing that are not event files (digests, foreign files).
     public var ignored = 0
+    /// Directories in the selection that could not be listed: their files were never seen, so the run cannot
+    /// be complete (it ends with status 1, and nothing about those files is recorded).
+    public var unlisted: [SkippedFile] = []
+    /// Listing stamps (modification time, inode) to record: files to process, and done files whose stamp changed
+    /// while their content did not.
+    public var stamps: [String: JobState.FileStamp] = [:]
+    /// Of `changed`, the files noticed as rewritten this run (recorded so they stay dead).
+    public var newlyRewritten: Set<String> = []
     /// Publications a crashed run left (recovered before anything else).
     public var pendingIntents = 0
 
@@ -42,6 +50,7 @@ extension JobRunner {
         }
         plan.listed = discovery.eventFiles
         plan.ignored = discovery.skipped.count + discovery.digestFiles.count
+        plan.unlisted = discovery.unlisted
         guard let state else {
             plan.toProcess = plan.listed
             return plan
@@ -50,14 +59,43 @@ extension JobRunner {
             try state.check(plan.listed.map { FileIdentity(key: $0.relativePath, size: $0.size) }, maxAttempts: maxAttempts)
         }
         plan.pendingIntents = try JobRunFailure.wrap { () throws(JobStateError) in try state.pendingIntents().count }
+        let keys = plan.listed.map(\.relativePath)
+        let rewritten = try JobRunFailure.wrap { () throws(JobStateError) in try state.rewrittenFiles(among: keys) }
+        let stamps = try JobRunFailure.wrap { () throws(JobStateError) in try state.stamps(keys: keys) }
         for (file, check) in zip(plan.listed, checks) {
+            let stamp = JobState.FileStamp(modifiedNanos: file.modifiedNanos, inode: file.inode)
+            if let reason = rewritten[file.relativePath] {
+                // Rewritten after it was done: dead until an operator acknowledges it (`status --forget`).
+                plan.changed.append((file, reason))
+                continue
+            }
             switch check {
             case .new:
                 plan.toProcess.append(file)
+                plan.stamps[file.relativePath] = stamp
             case .retry:
                 plan.toProcess.append(file)
+                plan.stamps[file.relativePath] = stamp
                 plan.retries += 1
             case .done(let record):
+                if let before = stamps[file.relativePath], before != stamp, file.inode != 0 {
+                    // Same size, but touched or replaced: compare the content's hash (only now, not every run).
+                    if let recorded = record.identity.sha256, let now = ContentHash.sha256(path: file.absolutePath),
+                        now != recorded
+                    {
+                        let run = record.runID.map { " by run \($0)" } ?? ""
+                        plan.changed.append(
+                            (
+                                file,
+                                "changed since it was done\(run): same size (\(file.size) bytes), other content "
+                                    + "(SHA-256 \(recorded.prefix(12))… then, \(now.prefix(12))… now; CloudTrail never "
+                                    + "rewrites a log file)"
+                            ))
+                        plan.newlyRewritten.insert(file.relativePath)
+                        continue
+                    }
+                }
+                if stamps[file.relativePath] != stamp && file.inode != 0 { plan.stamps[file.relativePath] = stamp }
                 plan.alreadyDone.append((file, record.runID))
             case .changed(let record) where record.status == .done:
                 let run = record.runID.map { " by run \($0)" } ?? ""
@@ -67,8 +105,10 @@ extension JobRunner {
                         "changed since it was done\(run): \(record.identity.size) bytes then, \(file.size) now "
                             + "(CloudTrail never rewrites a log file)"
                     ))
+                plan.newlyRewritten.insert(file.relativePath)
             case .changed:
                 plan.toProcess.append(file)
+                plan.stamps[file.relativePath] = stamp
                 plan.retries += 1
             case .permanentlyDead(let record):
                 plan.permanentlyDead.append(record)

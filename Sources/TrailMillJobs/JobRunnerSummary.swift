@@ -1,4 +1,5 @@
 import Foundation
+public import TrailMillPOSIX
 public import TrailMillPipeline
 
 /// The machine-readable account of one `trailmill run` (written atomically to the job's `summary` path and to
@@ -134,8 +135,9 @@ public struct JobRunSummary: Codable, Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// Writes the summary as JSON to `path` atomically (temporary file, then rename).
-    public func write(to path: String) throws {
-        try Data(json(pretty: true).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    /// Writes the summary as JSON to `path`: a regular file atomically (temporary file, then rename); a special
+    /// file (`/dev/stdout`, a FIFO, a symbolic link) in place, never replaced.
+    public func write(to path: String) throws(SystemCallError) {
+        try FileSystem.writeWhole(Array((json(pretty: true) + "\n").utf8), to: path)
     }
 }

@@ -103,6 +103,21 @@ enum StateSchema {
                     ALTER TABLE publish_intents ADD COLUMN sink TEXT;
                     """)
         }
+        migrator.registerMigration("v3-rewrites") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE file_stamps (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        modified_ns INTEGER NOT NULL,
+                        inode INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE rewritten_files (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        reason TEXT NOT NULL,
+                        noticed_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

@@ -48,6 +48,12 @@ public final class FileDescriptor {
         try open(path, flags: O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode: 0o644, operation: "create")
     }
 
+    /// Opens an existing `path` for writing in place (following symbolic links), truncating a regular file: for
+    /// special files such as `/dev/stdout` or a FIFO.
+    public static func openForWritingInPlace(_ path: String) throws(SystemCallError) -> FileDescriptor {
+        try open(path, flags: O_WRONLY | O_TRUNC | O_CLOEXEC, mode: 0)
+    }
+
     /// Opens `path` for reading and writing, creating it when missing (mode 0644).
     public static func openOrCreate(_ path: String) throws(SystemCallError) -> FileDescriptor {
         try open(path, flags: O_RDWR | O_CREAT | O_CLOEXEC, mode: 0o644)

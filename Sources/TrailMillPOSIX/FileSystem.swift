@@ -39,6 +39,95 @@ public enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// What a path names, without following a final symbolic link.
+    public enum Kind: Sendable, Hashable {
+        /// Nothing is there.
+        case missing
+        /// A regular file.
+        case regularFile
+        /// A directory.
+        case directory
+        /// Anything else: a symbolic link, a FIFO, a device (`/dev/stdout`), a socket.
+        case special
+    }
+
+    /// What `path` names (`lstat`): a symbolic link is `special`, whatever it points to.
+    public static func kind(_ path: String) -> Kind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regularFile
+        case S_IFDIR: return .directory
+        default: return .special
+        }
+    }
+
+    /// The names in the directory `path`, without `.` and `..`, in no particular order.
+    public static func entries(in path: String) throws(SystemCallError) -> [String] {
+        guard let handle = opendir(path) else { throw .last("opendir", path) }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
+                    String(cString: $0)
+                }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Writes `bytes` as the whole content of `path`. A regular file (or a new name) is replaced atomically: a
+    /// temporary file beside it is written, fsynced and renamed over it. Anything else (a symbolic link,
+    /// `/dev/stdout`, a FIFO) is never renamed over: it is opened and written in place, following the link.
+    public static func writeWhole(_ bytes: [UInt8], to path: String) throws(SystemCallError) {
+        switch kind(path) {
+        case .directory:
+            throw SystemCallError("write", path: path, errno: EISDIR)
+        case .special:
+            let file = try FileDescriptor.openForWritingInPlace(path)
+            try file.write(bytes)
+            try file.close()
+        case .regularFile, .missing:
+            let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+            let directory = slash.map { String(path[..<$0]) } ?? "."
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())"
+            unlink(temporary)
+            do throws(SystemCallError) {
+                let file = try FileDescriptor.createExclusive(temporary)
+                try file.write(bytes)
+                try file.sync()
+                try file.close()
+                if rename(temporary, path) != 0 { throw SystemCallError.last("rename", path) }
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+        }
+    }
+
+    /// Throws unless ``writeWhole(_:to:)`` could write `path` now: an existing special file or regular file must be
+    /// writable, a new or regular file's directory must exist and be writable. Nothing is created.
+    public static func checkWritable(_ path: String) throws(SystemCallError) {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        switch kind(path) {
+        case .directory:
+            throw SystemCallError("write", path: path, errno: EISDIR)
+        case .special:
+            if access(path, W_OK) != 0 { throw .last("open for writing", path) }
+        case .regularFile, .missing:
+            let parent = directory.isEmpty ? "/" : directory
+            var info = stat()
+            guard stat(parent, &info) == 0 else { throw .last("stat", parent) }
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw SystemCallError("open", path: parent, errno: ENOTDIR) }
+            if access(parent, W_OK) != 0 { throw .last("write into", parent) }
+            if kind(path) == .regularFile && access(path, W_OK) != 0 { throw .last("open for writing", path) }
+        }
+    }
+
     /// Removes the file at `path`; a missing file is fine.
     public static func removeFile(_ path: String) {
         unlink(path)

@@ -23,16 +23,32 @@ public struct ExportRun: Sendable {
     }
 
     /// Runs the export and returns its summary. Per-file problems never throw: they are counted in the summary.
-    /// Throws when the archive cannot be read or the output cannot be written (nothing partial is published).
+    ///
+    /// Publication is all or nothing: every output file (rotated ones included) waits under a hidden temporary
+    /// name and all are named together once the run has finished. A stopped run (``RunControl/cancellation``)
+    /// publishes nothing and returns an interrupted summary; so does a failure, which throws with the summary
+    /// (``RunFailure/summary``). Throws when the archive cannot be read or the output cannot be written.
     public func run() throws(RunFailure) -> RunSummary {
+        var output = self.output
+        output.publishAtEnd = true
         let sink = FileOutputSink(name: output.stem, output: output)
         if let observer = control.observer { sink.onFirstLine = { observer(.firstLineWritten) } }
         var engine = RunEngine(input: input, control: control, sinks: [sink], logger: logger)
         engine.showProgress = showProgress
         let outcome = try engine.run()
-        if let failure = outcome.sinks[0].failure { throw RunFailure(message: failure.message) }
         var summary = outcome.summary(sink: 0)
         summary.format = output.format.rawValue
+        var failure = outcome.sinks[0].failure?.message
+        if failure == nil && !outcome.interrupted {
+            do throws(SinkFailure) { try sink.publish() } catch { failure = error.message }
+        }
+        if failure != nil || outcome.interrupted { sink.abandon() }
+        summary.outputs = sink.report().outputs
+        if let failure {
+            summary.failure = failure
+            summary.verdict = .failed
+            throw RunFailure(message: failure, summary: summary)
+        }
         summary.verdict = .finished(deadFiles: summary.files.dead, interrupted: outcome.interrupted)
         return summary
     }

@@ -25,10 +25,13 @@ public struct LoadRun: Sendable {
     }
 
     /// Runs the load and returns its summary. Per-file problems never throw: they are counted in the summary.
-    /// Throws when the load cannot start or finish; everything committed before stays committed and recorded.
+    /// Throws when the load cannot start or finish, with the summary so far (``RunFailure/summary``); everything
+    /// committed before stays committed and recorded. A stop (``RunControl/cancellation``) cancels the statement
+    /// in progress and returns an interrupted summary.
     public func run() throws(RunFailure) -> RunSummary {
         var target = self.target
         if target.source.isEmpty { target.source = input.source.location }
+        if target.cancellation == nil { target.cancellation = control.cancellation }
         let sink = PostgresEventSink(name: "postgres", target: target, logger: logger, observer: control.observer)
         var engine = RunEngine(input: input, control: control, sinks: [sink], logger: logger)
         engine.showProgress = showProgress
@@ -38,8 +41,17 @@ public struct LoadRun: Sendable {
         summary.format = "postgres"
         if summary.database == nil { summary.database = RunSummary.Database(schema: target.schema) }
         if let failure = outcome.sinks[0].failure {
-            sink.finishRun(summary: summary, failed: true, exitStatus: Int(RunVerdict.failed.exitStatus))
-            throw RunFailure(message: failure.message, isLockBusy: failure.isLockBusy)
+            if control.cancellation?.isCancelled == true {
+                // The stop cancelled the statement in progress: an interruption, not a failure.
+                summary.interrupted = true
+                summary.verdict = .interrupted
+                sink.finishRun(summary: summary, failed: true, exitStatus: Int(summary.exitStatus))
+                return summary
+            }
+            summary.failure = failure.message
+            summary.verdict = failure.isLockBusy ? .alreadyRunning : .failed
+            sink.finishRun(summary: summary, failed: true, exitStatus: Int(summary.exitStatus))
+            throw RunFailure(message: failure.message, isLockBusy: failure.isLockBusy, summary: summary)
         }
         summary.verdict = .finished(deadFiles: summary.files.dead, interrupted: outcome.interrupted)
         sink.finishRun(summary: summary, failed: false, exitStatus: Int(summary.exitStatus))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+public import TrailMillPOSIX
 
 /// The machine-readable account of a run (`--summary-json`). Every input file is counted once as done, skipped
 /// or dead, and every skipped or dead file is listed with its reason.
@@ -121,9 +122,12 @@ public struct RunSummary: Codable, Sendable {
     public private(set) var exitStatus = 0
     /// Set when the run stopped early on a cancellation (SIGINT/SIGTERM in `trailmill run`); absent otherwise.
     public var interrupted: Bool?
+    /// Why the run failed as a whole (the output could not be written, the database was lost, the archive could
+    /// not be read); absent when it finished. Set together with ``verdict`` `.failed`.
+    public var failure: String?
 
     enum CodingKeys: String, CodingKey {
-        case files, events, bytes, skipped, dead, outputs, seconds, format, database, interrupted, verdict
+        case files, events, bytes, skipped, dead, outputs, seconds, format, database, interrupted, verdict, failure
         case dedupeKeys = "dedupe_keys", dedupeTableBytes = "dedupe_table_bytes", schemaVersion = "schema_version"
         case exitStatus = "exit_status"
     }
@@ -185,12 +189,18 @@ public struct RunSummary: Codable, Sendable {
         if other.interrupted == true { interrupted = true }
     }
 
-    /// Writes the summary as JSON to `path` atomically (temporary file, then rename).
-    public func write(to path: String) throws {
+    /// The summary as pretty-printed JSON, ending in a newline.
+    public var jsonBytes: [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Every member is a plain value: encoding cannot fail.
+        return Array((try? encoder.encode(self)) ?? Data("{}".utf8)) + [UInt8(ascii: "\n")]
+    }
+
+    /// Writes the summary as JSON to `path`: a regular file atomically (temporary file, then rename); a special
+    /// file (`/dev/stdout`, a FIFO, a symbolic link) in place, never replaced.
+    public func write(to path: String) throws(SystemCallError) {
+        try FileSystem.writeWhole(jsonBytes, to: path)
     }
 }
 

@@ -58,6 +58,31 @@ public final class PostgresConnection {
 
     deinit { PQfinish(handle) }
 
+    // MARK: Watching statements
+
+    /// What to watch while a statement runs; see ``watch``.
+    public struct StatementWatch {
+        /// Polled about ten times a second while a statement runs: once it returns true, the statement is
+        /// cancelled on the server (`PQcancel`) and fails with SQLSTATE 57014.
+        public var isCancelled: () -> Bool
+        /// A statement still running after this long is reported once, through `onLongWait`.
+        public var reportAfter: Duration
+        /// Called (on the calling thread, while the statement runs) when a statement passes `reportAfter`.
+        public var onLongWait: () -> Void
+
+        /// Creates a watch.
+        public init(isCancelled: @escaping () -> Bool, reportAfter: Duration, onLongWait: @escaping () -> Void) {
+            self.isCancelled = isCancelled
+            self.reportAfter = reportAfter
+            self.onLongWait = onLongWait
+        }
+    }
+
+    /// When set, every statement is sent without blocking and its results are awaited by polling the socket, so
+    /// a long wait (a lock another session holds) can be reported and a stop request can cancel the statement.
+    /// When nil, libpq's blocking calls are used.
+    public var watch: StatementWatch?
+
     // MARK: State
 
     /// Where the session stands with respect to transactions (`PQtransactionStatus`).
@@ -106,7 +131,7 @@ public final class PostgresConnection {
     ///   `invalidArgument` for SQL containing U+0000 or a `COPY` (use `copyIn`).
     public func execute(_ sql: String) throws(PostgresError) {
         try Self.checkNoNUL(sql, what: "SQL text")
-        let result = PQexec(handle, sql)
+        let result = exec(sql)
         defer { PQclear(result) }
         try check(result, accepting: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY], code: .queryFailed)
     }
@@ -131,7 +156,14 @@ public final class PostgresConnection {
             throw PostgresError(code: .invalidArgument, message: "out of memory copying parameters")
         }
         let values: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
-        let result = PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        let result: OpaquePointer?
+        if watch == nil {
+            result = PQexecParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0)
+        } else if PQsendQueryParams(handle, sql, Int32(values.count), nil, values, nil, nil, 0) == 1 {
+            result = collectResults()
+        } else {
+            result = nil
+        }
         defer { PQclear(result) }
         try check(result, accepting: [PGRES_TUPLES_OK, PGRES_COMMAND_OK], code: .queryFailed)
         guard let result else { return [] }
@@ -182,7 +214,7 @@ public final class PostgresConnection {
     public func copyIn(_ copyStatement: String, body: (CopyWriter) throws -> Void) throws(PostgresError) -> Int {
         try Self.checkNoNUL(copyStatement, what: "SQL text")
         do {
-            let start = PQexec(handle, copyStatement)
+            let start = exec(copyStatement)
             defer { PQclear(start) }
             try check(start, accepting: [PGRES_COPY_IN], code: .copyFailed)
         }
@@ -252,6 +284,70 @@ public final class PostgresConnection {
         if failed { throw connectionError(code: .copyFailed) }
     }
 
+    // MARK: Sending and waiting
+
+    /// `PQexec`, or with a ``watch``, `PQsendQuery` and the results awaited by polling.
+    private func exec(_ sql: String) -> OpaquePointer? {
+        guard watch != nil else { return PQexec(handle, sql) }
+        guard PQsendQuery(handle, sql) == 1 else { return nil }
+        return collectResults()
+    }
+
+    /// The results of the statement(s) just sent, as `PQexec` returns them: the first failure, else the last
+    /// result; a COPY start is returned at once (the caller continues the COPY).
+    private func collectResults() -> OpaquePointer? {
+        var kept: OpaquePointer?
+        while true {
+            waitUntilReady()
+            guard let result = PQgetResult(handle) else { break }
+            let status = PQresultStatus(result)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+                PQclear(kept)
+                return result
+            }
+            if let kept, PQresultStatus(kept) == PGRES_FATAL_ERROR {
+                PQclear(result)
+                continue
+            }
+            PQclear(kept)
+            kept = result
+        }
+        return kept
+    }
+
+    /// With a ``watch``: returns once `PQgetResult` will not block, cancelling the statement when asked to and
+    /// reporting a long wait once. Without one, returns at once (`PQgetResult` then blocks).
+    private func waitUntilReady() {
+        guard let watch else { return }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var reported = false
+        var cancelled = false
+        while PQisBusy(handle) != 0 {
+            let socket = PQsocket(handle)
+            guard socket >= 0 else { return }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 100) > 0 && PQconsumeInput(handle) == 0 { return }
+            if !cancelled && watch.isCancelled() {
+                cancelled = true
+                requestCancel()
+            }
+            if !reported && !cancelled && clock.now - started >= watch.reportAfter {
+                reported = true
+                watch.onLongWait()
+            }
+        }
+    }
+
+    /// Asks the server to cancel the statement in progress (`PQcancel`, over a connection of its own); the
+    /// statement then fails with SQLSTATE 57014.
+    public func requestCancel() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        defer { PQfreeCancel(cancel) }
+        var message = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &message, Int32(message.count))
+    }
+
     // MARK: Results and errors
 
     /// Reads results until libpq returns NULL; returns the first failure, or the row count of the command tag.
@@ -260,6 +356,7 @@ public final class PostgresConnection {
         var failed = false
         // Bounded: a connection stuck in COPY state must not loop forever.
         for _ in 0..<10_000 {
+            waitUntilReady()
             guard let result = PQgetResult(handle) else { break }
             defer { PQclear(result) }
             let status = PQresultStatus(result)

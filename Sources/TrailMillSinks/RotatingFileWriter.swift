@@ -32,6 +32,11 @@ public struct OutputFileOptions: Sendable, Hashable {
     public var gzipLevel: Int32 = 6
     /// Start a new file once this many uncompressed bytes are written (files end on a line boundary).
     public var maxBytesPerFile: Int = 256 << 20
+    /// Keep every finished file under its hidden temporary name until ``RotatingFileWriter/publishHeld()``, so a
+    /// run that fails or is stopped publishes none of its files (`trailmill export`). Held files stay open and
+    /// `flock`ed, which tells a later writer's ``RotatingFileWriter/removeStalePartials(in:prefix:)`` that they
+    /// are still in use.
+    public var holdUntilPublished = false
 
     /// Creates options.
     public init(directory: String, baseName: String, fileExtension: String) {
@@ -45,7 +50,8 @@ public struct OutputFileOptions: Sendable, Hashable {
 ///
 /// Each file is written under a hidden temporary name (`.<name>.partial`) in the output directory, then fsynced,
 /// renamed to `<baseName>-<sequence>.<ext>[.gz]`, and the directory fsynced. `abandon()` (or an error) removes the
-/// temporary file, so nothing partial is ever published.
+/// temporary file, so nothing partial is ever published. With ``OutputFileOptions/holdUntilPublished`` the
+/// finished files wait under their temporary names until ``publishHeld()`` names them all at once.
 public final class RotatingFileWriter {
     /// Settings.
     public let options: OutputFileOptions
@@ -61,6 +67,8 @@ public final class RotatingFileWriter {
     private var compressor: GzipCompressor?
     private var fileLines = 0
     private var fileBytes = 0
+    /// Finished files waiting for ``publishHeld()`` (hold mode), still open and locked.
+    private var held: [(file: FileDescriptor, temporaryPath: String, published: PublishedFile)] = []
     private static let flushThreshold = 1 << 20
 
     /// Creates the writer (and the output directory). No file is created until the first line.
@@ -91,12 +99,60 @@ public final class RotatingFileWriter {
         return published
     }
 
-    /// Drops the unpublished current file, if any.
+    /// Drops the unpublished current file, if any, and every held file.
     public func abandon() {
+        for item in held { FileSystem.removeFile(item.temporaryPath) }
+        held = []
         guard file != nil else { return }
         file = nil
         FileSystem.removeFile(temporaryPath)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Hold mode: names every held file (never replacing an existing name), fsyncs the directory and returns
+    /// every file published by this writer. Call after ``finish()``.
+    @discardableResult
+    public func publishHeld() throws(SinkError) -> [PublishedFile] {
+        if file != nil { try closeCurrent() }
+        let waiting = held
+        held = []
+        do throws(SystemCallError) {
+            for item in waiting {
+                var final = item.published
+                while true {
+                    do throws(SystemCallError) {
+                        try FileSystem.moveWithoutReplacing(item.temporaryPath, to: final.path)
+                        break
+                    } catch where error.isAlreadyExists {
+                        final.path = options.directory + "/" + nextFreeName()
+                    }
+                }
+                try item.file.close()
+                published.append(final)
+            }
+            if !waiting.isEmpty { try FileSystem.syncDirectory(options.directory) }
+        } catch {
+            for item in waiting { FileSystem.removeFile(item.temporaryPath) }
+            throw SinkError(error)
+        }
+        return published
+    }
+
+    /// Removes hidden `.<prefix>….partial` files in `directory` that no live writer holds (an earlier run was
+    /// killed before it published); returns how many. A writer in hold mode keeps its files locked while it runs.
+    @discardableResult
+    public static func removeStalePartials(in directory: String, prefix: String) -> Int {
+        guard let names = try? FileSystem.entries(in: directory) else { return 0 }
+        var removed = 0
+        for name in names where name.hasPrefix("." + prefix) && name.hasSuffix(".partial") {
+            let path = directory + "/" + name
+            guard FileSystem.kind(path) == .regularFile, let probe = try? FileDescriptor.openForReading(path),
+                (try? probe.tryLockExclusive()) == true
+            else { continue }
+            FileSystem.removeFile(path)
+            removed += 1
+        }
+        return removed
     }
 
     private func openNext() throws(SinkError) {
@@ -111,7 +167,14 @@ public final class RotatingFileWriter {
             }
         }
         FileSystem.removeFile(temporaryPath)
-        do { file = try FileDescriptor.createExclusive(temporaryPath) } catch { throw SinkError(error) }
+        do {
+            let created = try FileDescriptor.createExclusive(temporaryPath)
+            // Marks the file as in use for `removeStalePartials` of a later or concurrent writer.
+            if options.holdUntilPublished { _ = try created.tryLockExclusive() }
+            file = created
+        } catch {
+            throw SinkError(error)
+        }
         fileLines = 0
         fileBytes = 0
     }
@@ -167,11 +230,15 @@ public final class RotatingFileWriter {
             }
             do {
                 try current.sync()
-                try current.close()
+                if !options.holdUntilPublished { try current.close() }
             } catch {
                 throw SinkError(error)
             }
             file = nil
+            if options.holdUntilPublished {
+                held.append((current, temporaryPath, PublishedFile(path: finalPath, lines: fileLines, bytes: fileBytes)))
+                return
+            }
             while true {
                 do throws(SystemCallError) {
                     try FileSystem.moveWithoutReplacing(temporaryPath, to: finalPath)

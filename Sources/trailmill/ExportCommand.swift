@@ -51,8 +51,14 @@ struct ExportCommand: ParsableCommand {
         output.gzip = gzip
         output.syslog = syslog
         output.maxBytesPerFile = maxFileBytes
+        output.stalePartialPrefix = Self.stemPrefix
         var control = input.control
         control.spillDirectory = out
+        try RunReporting.checkSummaryTarget(input.summaryJSON)
+        let cancellation = RunCancellation()
+        control.cancellation = cancellation
+        let signals = StopSignals.install(cancelling: cancellation, logger: logger)
+        defer { withExtendedLifetime(signals) {} }
 
         let summary: RunSummary
         do {
@@ -60,17 +66,19 @@ struct ExportCommand: ParsableCommand {
                 input: input.selection, control: control, output: output, logger: logger, showProgress: !input.quiet
             ).run()
         } catch {
-            StandardError.write("trailmill: \(error.message)\n")
-            throw ExitCode(RunVerdict.failed.exitStatus)
+            throw RunReporting.finish(failure: error, summaryPath: input.summaryJSON)
         }
         try input.finish(summary)
     }
+
+    /// What every export's output names start with (a killed export's hidden partial files are found by it).
+    static let stemPrefix = "cloudtrail-"
 
     /// `cloudtrail-<UTC time>-<random>`: unique per run, sortable by time.
     static func outputStem() -> String {
         let millis = Int64(Date().timeIntervalSince1970 * 1000)
         let stamp = Timestamp.compactStamp(millis)
         let random = String(UInt16.random(in: .min ... .max), radix: 16)
-        return "cloudtrail-\(stamp)-\(String(repeating: "0", count: 4 - random.count))\(random)"
+        return "\(stemPrefix)\(stamp)-\(String(repeating: "0", count: 4 - random.count))\(random)"
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrailMillArchive
 import TrailMillNormalize
 import TrailMillIntegrity
 import TrailMillPipeline
@@ -42,8 +43,8 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Only failed calls (errorCode or errorMessage, or a failed console login).")
     var errorsOnly = false
 
-    @Option(help: "Parallel decoders (default: the active processor count).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(parsing: .unconditional, help: "Parallel decoders, 1-1024 (default: the active processor count).")
+    var jobs: Int = min(1024, ProcessInfo.processInfo.activeProcessorCount)
 
     @Option(help: "Days of delivery folders read after --until, for late deliveries.")
     var deliveryMarginDays = 1
@@ -65,7 +66,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "With --verify-digests: deliver files whose digest is unverified or not yet written instead of holding them.")
     var deliverUnverified = false
 
-    @Option(help: "Write the run summary as JSON to this file (atomically).")
+    @Option(help: "Write the run summary as JSON to this file (atomically; '-' = stdout; a FIFO or /dev/stdout is written in place).")
     var summaryJSON: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -76,7 +77,16 @@ struct InputOptions: ParsableArguments {
 
     func validate() throws {
         if readOnly && writesOnly { throw ValidationError("Use at most one of --read-only and --writes-only.") }
-        if jobs < 1 { throw ValidationError("Please specify a '--jobs' of at least 1.") }
+        if !(1...1024).contains(jobs) { throw ValidationError("--jobs must be between 1 and 1024 (got \(jobs)).") }
+        if !(0...366).contains(deliveryMarginDays) {
+            throw ValidationError("--delivery-margin-days must be between 0 and 366.")
+        }
+        for account in accounts where !AWSNames.isAccountID(account) {
+            throw ValidationError("--account '\(account)' is not a 12-digit AWS account ID.")
+        }
+        for region in regions where !AWSNames.isRegion(region) {
+            throw ValidationError("--region '\(region)' is not a region name such as us-east-1.")
+        }
         if let since, TimeArgument.parse(since, endOfDay: false) == nil {
             throw ValidationError("--since '\(since)' is not an RFC 3339 time or a YYYY-MM-DD date.")
         }
@@ -125,10 +135,12 @@ struct InputOptions: ParsableArguments {
         return control
     }
 
-    /// Writes the summary file when asked, prints the summary line unless quiet, and exits with the run's status.
+    /// Writes the summary file when asked, prints the summary line unless quiet, and exits with the run's status
+    /// (1 when the summary cannot be written).
     func finish(_ summary: RunSummary) throws {
-        if let summaryJSON { try summary.write(to: summaryJSON) }
+        let written = RunReporting.writeSummary(summary, to: summaryJSON)
         if !quiet { StandardError.write(summary.oneLine + "\n") }
         if summary.exitStatus != 0 { throw ExitCode(Int32(summary.exitStatus)) }
+        if !written { throw ExitCode(RunVerdict.failed.exitStatus) }
     }
 }

@@ -30,9 +30,13 @@ struct LoadCommand: ParsableCommand {
     @Option(help: "Reconnection attempts after a lost connection, with exponential backoff, before giving up.")
     var retries = 5
 
+    @Option(help: "Seconds a statement may wait for a lock another session holds before the load gives up (1-86400).")
+    var lockTimeout = 60
+
     func validate() throws {
         if batchBytes < 1 { throw ValidationError("--batch-bytes must be positive.") }
-        if retries < 0 { throw ValidationError("--retries must be 0 or more.") }
+        if !(0...1000).contains(retries) { throw ValidationError("--retries must be between 0 and 1000.") }
+        if !(1...86_400).contains(lockTimeout) { throw ValidationError("--lock-timeout must be between 1 and 86400 seconds.") }
     }
 
     func run() throws {
@@ -43,16 +47,22 @@ struct LoadCommand: ParsableCommand {
         target.batchBytes = batchBytes
         target.maxRetries = retries
         target.host = ProcessInfo.processInfo.hostName
+        target.lockTimeout = .seconds(lockTimeout)
+        try RunReporting.checkSummaryTarget(input.summaryJSON)
+        var control = input.control
+        let cancellation = RunCancellation()
+        control.cancellation = cancellation
+        target.cancellation = cancellation
+        let signals = StopSignals.install(cancelling: cancellation, logger: logger)
+        defer { withExtendedLifetime(signals) {} }
 
         let summary: RunSummary
         do {
             summary = try LoadRun(
-                input: input.selection, control: input.control, target: target, logger: logger,
-                showProgress: !input.quiet
+                input: input.selection, control: control, target: target, logger: logger, showProgress: !input.quiet
             ).run()
         } catch {
-            StandardError.write("trailmill: \(error.message)\n")
-            throw ExitCode((error.isLockBusy ? RunVerdict.alreadyRunning : .failed).exitStatus)
+            throw RunReporting.finish(failure: error, summaryPath: input.summaryJSON)
         }
         try input.finish(summary)
     }

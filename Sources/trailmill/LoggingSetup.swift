@@ -7,7 +7,7 @@ enum LoggingSetup {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return EscapingLogHandler(wrapped: handler)
         }
         var logger = Logger(label: "trailmill")
         logger.logLevel = level

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TrailMillArchive
 import TrailMillJobs
+import TrailMillPOSIX
 import TrailMillPipeline
 
 /// `trailmill run JOB`.
@@ -40,7 +41,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: .hidden)
     var today: String?
 
-    @Option(help: "Also write the run summary as JSON to this file (atomically).")
+    @Option(help: "Also write the run summary as JSON to this file (atomically; '-' = stdout; a FIFO or /dev/stdout is written in place).")
     var summaryJSON: String?
 
     @Flag(help: "Print nothing but errors.")
@@ -62,6 +63,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let logger = LoggingSetup.bootstrap(quiet: quiet, verbose: verbose)
+        try RunReporting.checkSummaryTarget(summaryJSON)
         let jobFile: JobFile
         do { jobFile = try JobLoader().load(path: job) } catch {
             StandardError.write("trailmill: \(error)\n")
@@ -73,16 +75,20 @@ struct RunCommand: ParsableCommand {
         if let today, let date = Self.date(today) { options.today = date }
         options.faults = FaultInjector(environment: ProcessInfo.processInfo.environment)
         options.host = ProcessInfo.processInfo.hostName
-        let signals = dryRun ? nil : JobSignals.install(cancelling: options.cancellation, logger: logger)
+        let signals = dryRun ? nil : StopSignals.install(cancelling: options.cancellation, logger: logger)
         let result = JobRunner(job: jobFile, options: options, logger: logger).run()
         withExtendedLifetime(signals) {}
 
         let summary = result.summary
         if let planText = result.planText { print(planText, terminator: "") }
-        if let failure = summary.failure { StandardError.write("trailmill: \(failure)\n") }
+        if let failure = summary.failure { RunReporting.fail(failure) }
         if let summaryJSON {
-            do { try summary.write(to: summaryJSON) } catch {
-                StandardError.write("trailmill: cannot write \(summaryJSON): \(error)\n")
+            if summaryJSON == "-" {
+                print(summary.json(pretty: true))
+            } else {
+                do throws(SystemCallError) { try summary.write(to: summaryJSON) } catch {
+                    RunReporting.fail("cannot write the summary to \(summaryJSON): \(error.reason)")
+                }
             }
         }
         if !quiet && !dryRun && summary.failure == nil { StandardError.write(summary.oneLine + "\n") }

@@ -22,6 +22,12 @@ struct StatusCommand: ParsableCommand {
     @Flag(help: "List every skipped file too.")
     var verbose = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Forget a file (its key as listed): a rewritten or dead file is then new to the next run (repeatable).",
+            valueName: "key"))
+    var forget: [String] = []
+
     func validate() throws {
         if runs < 0 { throw ValidationError("--runs must be 0 or more.") }
     }
@@ -33,6 +39,7 @@ struct StatusCommand: ParsableCommand {
             throw ExitCode(RunVerdict.badConfiguration.exitStatus)
         }
         let maxAttempts = jobFile.limits.maxAttempts
+        if !forget.isEmpty { try forgetFiles(jobFile) }
         do throws(JobStateError) {
             guard let state = try JobState.openReadOnly(path: jobFile.statePath) else {
                 print("job \(jobFile.name): no state yet at \(jobFile.statePath) (the job has not run)")
@@ -53,14 +60,14 @@ struct StatusCommand: ParsableCommand {
                 print("dead files:")
                 for record in dead {
                     let permanent = record.attempts >= maxAttempts ? ", permanently dead (not retried)" : ""
-                    print("  \(record.identity.key): \(record.reason ?? "") (attempts \(record.attempts)\(permanent))")
+                    print("  \(LogText.escapingControlCharacters(record.identity.key)): \(LogText.escapingControlCharacters(record.reason ?? "")) (attempts \(record.attempts)\(permanent))")
                 }
             }
             let skipped = try state.files(status: .skipped)
             if !skipped.isEmpty {
                 print("skipped files (retried every run): \(skipped.count)")
                 for record in verbose ? skipped : Array(skipped.prefix(20)) {
-                    print("  \(record.identity.key): \(record.reason ?? "")")
+                    print("  \(LogText.escapingControlCharacters(record.identity.key)): \(LogText.escapingControlCharacters(record.reason ?? ""))")
                 }
                 if !verbose && skipped.count > 20 { print("  ... (--verbose lists all)") }
             }
@@ -81,6 +88,27 @@ struct StatusCommand: ParsableCommand {
                     print("    " + summary.oneLine)
                     if let failure = summary.failure { print("    failed: \(failure)") }
                 }
+            }
+        } catch {
+            StandardError.write("trailmill: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `--forget`: under the job's lock (never during a run), drops the files' records.
+    private func forgetFiles(_ jobFile: JobFile) throws {
+        let lock: RunLock
+        do { lock = try RunLock.acquire(path: jobFile.lockPath) } catch {
+            StandardError.write("trailmill: \(error)\n")
+            throw ExitCode(error.isAlreadyRunning ? RunVerdict.alreadyRunning.exitStatus : 1)
+        }
+        defer { lock.release() }
+        do throws(JobStateError) {
+            let state = try JobState(path: jobFile.statePath)
+            for key in forget {
+                let known = try state.forget(key)
+                let shown = LogText.escapingControlCharacters(key)
+                print(known ? "forgot \(shown): the next run treats it as new" : "\(shown): not in the state")
             }
         } catch {
             StandardError.write("trailmill: \(error)\n")

@@ -6,6 +6,7 @@ import TrailMillCompression
 import TrailMillDecoding
 import TrailMillDedupe
 import TrailMillNormalize
+import TrailMillPOSIX
 
 /// Decodes, normalizes and filters one file once, and encodes its records once per encoding its sinks need: the
 /// work a decode worker does.
@@ -104,6 +105,13 @@ struct FileProcessor: Sendable {
         if case .notCloudTrail(let reason) = content {
             return Self.failed(.skipped(reason: reason), reader: reader, batches: batches)
         }
+        if reader.compressedBytesRead != file.size {
+            // The listing saw another size: the file is still being written (or was replaced). Its events are not
+            // taken now; the next run reads it whole.
+            return Self.failed(
+                .skipped(reason: Self.stillBeingWritten(listed: file.size, read: reader.compressedBytesRead)),
+                reader: reader, batches: batches)
+        }
         if hashFiles {
             switch source.sha256(file) {
             case .success(let digest): result.contentSHA256 = digest
@@ -111,11 +119,21 @@ struct FileProcessor: Sendable {
                 return Self.failed(.dead(reason: "cannot hash the file: \(error)"), reader: reader, batches: batches)
             }
         }
+        if hashFiles, !file.absolutePath.isEmpty, let now = try? FileSystem.status(file.absolutePath), now.size != file.size {
+            // Grown after it was decoded, before it was hashed: the hash would not be of what was read.
+            return Self.failed(
+                .skipped(reason: Self.stillBeingWritten(listed: file.size, read: now.size)), reader: reader, batches: batches)
+        }
         result.lines = batches
         result.notes = batches.indices.map { batches[$0] == nil ? nil : scratch.encoders[$0].endFile() }
         result.compressedBytes = reader.compressedBytesRead
         result.decompressedBytes = reader.decompressedBytesProduced
         return result
+    }
+
+    /// The skip reason of a file whose size changed between the listing and the read.
+    static func stillBeingWritten(listed: Int, read: Int) -> String {
+        "still being written: \(listed) bytes when listed, \(read) when read; retried on the next run"
     }
 
     /// A result with no lines (the batches are left for the pool to reuse).

@@ -58,11 +58,14 @@ public struct RunFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Another process holds the target's lock.
     public var isLockBusy = false
+    /// The account of the run up to the failure, with ``RunSummary/failure`` set, when the run got that far.
+    public var summary: RunSummary?
 
     /// Creates a failure.
-    public init(message: String, isLockBusy: Bool = false) {
+    public init(message: String, isLockBusy: Bool = false, summary: RunSummary? = nil) {
         self.message = message
         self.isLockBusy = isLockBusy
+        self.summary = summary
     }
 
     public var description: String { message }
@@ -235,6 +238,8 @@ private struct Sequencer {
         for (workIndex, fileIndex) in fileOfWork.enumerated() {
             if control.cancellation?.isCancelled == true {
                 interrupted = true
+                // Workers take no new file while the sinks finish: the stop waits for one file per worker at most.
+                pool.cancel()
                 logger.info("stopping: no new files", metadata: ["files.consumed": "\(workIndex)"])
                 break
             }

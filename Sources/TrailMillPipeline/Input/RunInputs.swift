@@ -23,6 +23,9 @@ enum RunInputs {
             summary.skipped.append(.init(file: digest.relativePath, reason: "digest file (integrity chain, not events)"))
         }
         summary.files.skipped = summary.skipped.count
+        for directory in discovery.unlisted {
+            summary.markDead(directory.relativePath, reason: directory.reason, logger: logger)
+        }
         logger.info(
             "archive discovered",
             metadata: [

@@ -56,6 +56,12 @@ struct BatchLoader {
                 let number = attempts
                 let observer = self.observer
                 var announced = false
+                // A batch's statements grow with the batch: only `lock_timeout` bounds them.
+                try session.store.connection.execute("SET statement_timeout = 0")
+                defer {
+                    try? session.store.connection.execute(
+                        "SET statement_timeout = \(LoadSession.milliseconds(target.bookkeepingTimeout))")
+                }
                 let counts = try session.store.loadBatch(batch.map(Self.record), runID: runID, strategy: &strategy) { row in
                     if !announced {
                         announced = true
@@ -69,6 +75,10 @@ struct BatchLoader {
                 logger.debug("batch committed", metadata: ["files": "\(batch.count)"])
                 return .committed
             } catch {
+                if error.sqlState == "55P03" || error.sqlState == "57014" {
+                    // A lock wait that timed out, a stop request or a time limit: the sink stops, nothing is dead.
+                    throw LoadSession.failure(error, target: target, doing: "cannot load a batch")
+                }
                 if !error.isConnectionError {
                     // The description leaves out the server's DETAIL and CONTEXT lines: they quote row values.
                     return .rejected(reason: "PostgreSQL rejected its rows: \(error)")
@@ -92,12 +102,12 @@ struct BatchLoader {
         while attempt <= target.maxRetries {
             sleep(backoff(attempt: attempt))
             let fresh: LoadSession
-            do throws(PostgresError) { fresh = try LoadSession.reopen(target: target) } catch {
+            do throws(PostgresError) { fresh = try LoadSession.reopen(target: target, logger: logger) } catch {
                 lastError = error
                 attempt += 1
                 continue
             }
-            try fresh.lockAndPrepare(replacing: session.backendPID)
+            try fresh.lockAndPrepare(replacing: session.backendPID, target: target)
             do throws(PostgresError) {
                 session = fresh
                 database.reconnects += 1

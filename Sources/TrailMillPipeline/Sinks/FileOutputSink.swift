@@ -32,6 +32,9 @@ public final class FileOutputSink: EventSink {
     /// Creates the output directory now, so an unwritable target fails before anything is decoded.
     public func admit(_ files: [TrailFile]) throws(SinkFailure) -> [SinkAdmission] {
         _ = try openWriter()
+        if output.publishAtEnd, let prefix = output.stalePartialPrefix {
+            RotatingFileWriter.removeStalePartials(in: output.directory, prefix: prefix)
+        }
         return files.map { _ in .take }
     }
 
@@ -55,9 +58,14 @@ public final class FileOutputSink: EventSink {
         return .committed
     }
 
-    /// Publishes the open output file.
+    /// Publishes the open output file (with ``FileOutput/publishAtEnd``: finishes it, to be published by
+    /// ``publish()``).
     public func checkpoint() throws(SinkFailure) {
         guard let writer else { return }
+        if output.publishAtEnd {
+            do { try writer.finish() } catch { throw SinkFailure(message: "cannot write output: \(error)") }
+            return
+        }
         self.writer = nil
         do {
             for file in try writer.finish() {
@@ -66,6 +74,20 @@ public final class FileOutputSink: EventSink {
             }
         } catch {
             throw SinkFailure(message: "cannot write output: \(error)")
+        }
+    }
+
+    /// With ``FileOutput/publishAtEnd``: names every finished file at once, after a run that completed.
+    public func publish() throws(SinkFailure) {
+        guard let writer else { return }
+        self.writer = nil
+        do {
+            for file in try writer.publishHeld() {
+                published.append(file)
+                allPublished.append(.init(path: file.path, events: file.lines, bytes: file.bytes))
+            }
+        } catch {
+            throw SinkFailure(message: "cannot publish output: \(error)")
         }
     }
 
@@ -94,6 +116,7 @@ public final class FileOutputSink: EventSink {
             directory: output.directory, baseName: output.stem, fileExtension: output.format.fileExtension)
         options.gzip = output.gzip
         options.maxBytesPerFile = output.maxBytesPerFile
+        options.holdUntilPublished = output.publishAtEnd
         do {
             let writer = try RotatingFileWriter(options: options)
             self.writer = writer

@@ -46,6 +46,12 @@ public struct FileOutput: Sendable, Hashable {
     public var gzip = false
     /// Rotate output files after this many uncompressed bytes.
     public var maxBytesPerFile = 256 << 20
+    /// Publish no file until the run has finished (``FileOutputSink/publish()``): a failed or stopped run
+    /// publishes nothing, so a retry cannot duplicate what a reader already took (`trailmill export`).
+    public var publishAtEnd = false
+    /// With `publishAtEnd`: hidden partial files whose names start with `.` and this prefix, left by a killed
+    /// run and held by no live writer, are removed when the sink starts.
+    public var stalePartialPrefix: String?
 
     /// Creates settings.
     public init(directory: String, stem: String, format: OutputFormat = .flat) {

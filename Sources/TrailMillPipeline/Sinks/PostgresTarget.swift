@@ -20,6 +20,17 @@ public struct PostgresTarget: Sendable {
     public var host = ""
     /// Recorded in `load_runs.source`.
     public var source = ""
+    /// How long a statement may wait for a lock another session holds (the server's `lock_timeout`) before the
+    /// load gives up with a failure that names the holder.
+    public var lockTimeout: Duration = .seconds(60)
+    /// When a statement has waited this long, the wait is reported with the server process holding the lock.
+    public var reportWaitAfter: Duration = .seconds(2)
+    /// `statement_timeout` for the load's bookkeeping statements (schema checks, `loaded_files`, `load_runs`);
+    /// batch statements run under `lockTimeout` only, since their duration grows with the batch.
+    public var bookkeepingTimeout: Duration = .seconds(120)
+    /// Checked while a statement runs: once cancelled, the statement is cancelled on the server (`PQcancel`) and
+    /// the sink stops.
+    public var cancellation: RunCancellation?
 
     /// Creates settings for the database libpq's environment names.
     public init(conninfo: String? = nil) {

@@ -1,52 +1,15 @@
-import Dispatch
-import Foundation
-public import Logging
-public import TrailMillPipeline
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// SIGINT and SIGTERM handling for `trailmill run`: either signal cancels the run's ``RunCancellation``; the run
-/// then takes no new file, publishes or commits what it has consumed, records the state and exits with status 4.
-///
-/// The signals are ignored at the process level and delivered through Dispatch sources instead, so the handler
-/// runs as ordinary code (no async-signal-safety limits). Keep the returned object alive for the whole run.
-public final class JobSignals {
-    private let sources: [any DispatchSourceSignal]
-
-    private init(sources: [any DispatchSourceSignal]) {
-        self.sources = sources
-    }
-
-    deinit {
-        for source in sources { source.cancel() }
-    }
-
-    /// Installs the handlers; each received signal cancels `cancellation` and is logged.
-    public static func install(cancelling cancellation: RunCancellation, logger: Logger) -> JobSignals {
-        var sources: [any DispatchSourceSignal] = []
-        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                cancellation.cancel()
-                logger.warning("\(name) received: stopping after the file in hand; rerun to resume")
-            }
-            source.resume()
-            sources.append(source)
-        }
-        return JobSignals(sources: sources)
-    }
-}
-
-@available(*, unavailable)
-extension JobSignals: Sendable {}
+import TrailMillPipeline
 
 /// Test-only fault injection for the crash tests: `TRAILMILL_FAULT=<point>` in the environment makes the process
-/// kill itself with SIGKILL at that point, as a power cut or `kill -9` would. Never set it in production.
+/// kill itself with SIGKILL at that point, as a power cut or `kill -9` would.
+///
+/// The switch exists only in debug builds (what `swift build` and the test suite build) or when the
+/// `TRAILMILL_FAULT_INJECTION` compilation condition is set; a release build ignores the variable.
 ///
 /// Points: `mid-decode` (after the first decoded file is consumed), `mid-write` (after the first output line is
 /// written, before the output is finished), `after-rename` (outputs renamed into place, intent not yet completed),
@@ -73,7 +36,11 @@ public struct FaultInjector: Sendable, Hashable {
 
     /// Reads `TRAILMILL_FAULT` (unknown values arm nothing).
     public init(environment: [String: String]) {
+        #if DEBUG || TRAILMILL_FAULT_INJECTION
         point = environment["TRAILMILL_FAULT"].flatMap(Point.init(rawValue:))
+        #else
+        point = nil
+        #endif
     }
 
     /// Kills the process with SIGKILL when `point` is the armed one.
