@@ -136,6 +136,8 @@ struct DiscoveryTests {
             var bare = file
             bare.size = 0
             bare.absolutePath = ""
+            bare.modifiedNanos = 0
+            bare.inode = 0
             #expect(ArchiveDiscovery.classify(relativePath: file.relativePath) == .trailFile(bare))
         }
     }

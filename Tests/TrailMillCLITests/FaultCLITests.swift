@@ -458,3 +458,25 @@ struct LockWaitCLITests {
         #expect(try JobCLI.eventIDs(in: work.path + "/out") == [first])
     }
 }
+
+extension RewriteCLITests {
+    /// `trailmill status JOB --forget KEY` acknowledges a rewritten file: the next run takes it as new.
+    @Test func statusForgetAcknowledgesARewrittenFile() throws {
+        let archive = try ArchiveBuilder()
+        let work = try TemporaryDirectory("rewrite")
+        defer { archive.root.remove(); work.remove() }
+        try archive.writeLog(Self.key("one"), records: [ArchiveBuilder.record()])
+        let job = try job(archive, work)
+        #expect(try CLIRunner.run(["run", job]).status == 0)
+        try archive.writeLog(Self.key("one"), records: [ArchiveBuilder.record(), ArchiveBuilder.record()])
+        #expect(try CLIRunner.run(["run", job]).status == 1)
+        let forget = try CLIRunner.run(["status", job, "--forget", Self.key("one")])
+        #expect(forget.status == 0, "\(forget.stderr)")
+        #expect(forget.stdout.contains("forgot"), "\(forget.stdout)")
+        let rerun = try CLIRunner.run(["run", job])
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        // The first version's event, then the rewritten version's two (new IDs), each once.
+        let ids = try JobCLI.eventIDs(in: work.path + "/out")
+        #expect(ids.count == 3 && Set(ids).count == 3, "\(ids)")
+    }
+}
