@@ -20,19 +20,9 @@ extension JobState {
 
     /// The recorded stamps of `keys`.
     public func stamps(keys: [String]) throws(JobStateError) -> [String: FileStamp] {
-        try read("read file stamps") { db in
-            var result: [String: FileStamp] = [:]
-            for chunk in Self.chunks(keys) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT key, modified_ns, inode FROM file_stamps WHERE key IN (\(marks))",
-                    arguments: StatementArguments(chunk))
-                {
-                    let inode: Int64 = row["inode"]
-                    result[row["key"]] = FileStamp(modifiedNanos: row["modified_ns"], inode: UInt64(bitPattern: inode))
-                }
-            }
-            return result
+        try rows(of: "file_stamps", columns: "modified_ns, inode", keys: keys, operation: "read file stamps") { row in
+            let inode: Int64 = row["inode"]
+            return FileStamp(modifiedNanos: row["modified_ns"], inode: UInt64(bitPattern: inode))
         }
     }
 
@@ -53,19 +43,7 @@ extension JobState {
 
     /// Files found rewritten after they were done, with the reason recorded then.
     public func rewrittenFiles(among keys: [String]) throws(JobStateError) -> [String: String] {
-        try read("read rewritten files") { db in
-            var result: [String: String] = [:]
-            for chunk in Self.chunks(keys) {
-                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT key, reason FROM rewritten_files WHERE key IN (\(marks))",
-                    arguments: StatementArguments(chunk))
-                {
-                    result[row["key"]] = row["reason"]
-                }
-            }
-            return result
-        }
+        try rows(of: "rewritten_files", columns: "reason", keys: keys, operation: "read rewritten files") { $0["reason"] }
     }
 
     /// Records that a done file was rewritten: it stays dead on every later run until ``forget(_:)``.
@@ -92,7 +70,23 @@ extension JobState {
         }
     }
 
-    private static func chunks(_ keys: [String]) -> [[String]] {
-        stride(from: 0, to: keys.count, by: 500).map { Array(keys[$0..<min($0 + 500, keys.count)]) }
+    /// `columns` of the rows of `table` whose `key` is among `keys` (asked 500 at a time), by key.
+    private func rows<T>(
+        of table: String, columns: String, keys: [String], operation: String, _ value: @escaping (Row) -> T
+    ) throws(JobStateError) -> [String: T] {
+        try read(operation) { db in
+            var result: [String: T] = [:]
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                let chunk = Array(keys[start..<min(start + 500, keys.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT key, \(columns) FROM \(table) WHERE key IN (\(marks))",
+                    arguments: StatementArguments(chunk))
+                {
+                    result[row["key"]] = value(row)
+                }
+            }
+            return result
+        }
     }
 }

@@ -1,14 +1,17 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast, fully deterministic generator.
 ///
 /// Every stream of synthetic content gets its own generator seeded by `Seeds.mix`, so the bytes of one file never
-/// depend on how work was scheduled across threads.
-struct SplitMix64 {
-    private(set) var state: UInt64
+/// depend on how work was scheduled across threads. Tests use it too, for fixed-seed fuzzing.
+public struct SplitMix64: Sendable {
+    /// The generator's state.
+    public private(set) var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator starting at `seed`.
+    public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     @inline(__always)
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -18,7 +21,7 @@ struct SplitMix64 {
 
     /// A value in `0..<bound` (`bound > 0`), by multiply-high (the bias is far below anything observable here).
     @inline(__always)
-    mutating func below(_ bound: Int) -> Int {
+    public mutating func below(_ bound: Int) -> Int {
         Int(truncatingIfNeeded: next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 

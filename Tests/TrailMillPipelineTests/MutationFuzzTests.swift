@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrailMillCompression
 import TrailMillPipeline
+import TrailMillSynth
 import TrailMillTestSupport
 
 /// A bounded mutation fuzz of whole runs: a few hundred mutants of real-shaped log files (byte flips, cuts,
@@ -9,23 +10,10 @@ import TrailMillTestSupport
 /// same mutants. The run must not crash, must account for every file exactly once (done, skipped or dead), and
 /// must write no event of a dead file.
 @Suite struct MutationFuzzTests {
-    /// SplitMix64: a small, fixed-seed generator (the same mutants on every machine).
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
-    }
-
     static let mutants = 300
 
     /// Applies one to three mutations to `bytes`.
-    static func mutate(_ bytes: [UInt8], _ random: inout Generator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var result = bytes
         for _ in 0...random.below(3) where !result.isEmpty {
             let at = random.below(result.count)
@@ -46,7 +34,7 @@ import TrailMillTestSupport
     @Test func mutatedFilesNeverCrashAreAllAccountedForAndDeadFilesWriteNothing() throws {
         let archive = try ArchiveBuilder()
         defer { archive.root.remove() }
-        var random = Generator(state: 0x5EED_0019)
+        var random = SplitMix64(seed: 0x5EED_0019)
         var idsOfFile: [String: Set<String>] = [:]
         for index in 0..<Self.mutants {
             var ids: Set<String> = []
