@@ -76,7 +76,7 @@ let package = Package(
         /// Event history over the PostgreSQL store: filters → parameterized SQL, keyset pages, output renderers.
         .target(
             name: "TrailMillHistory",
-            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillArchive", "TrailMillHex"]
+            dependencies: ["TrailMillPostgres", "TrailMillNormalize", "TrailMillDecoding", "TrailMillHex"]
         ),
         /// Synthetic archives in the real layout, for demos, tests and benchmarks.
         .target(name: "TrailMillSynth", dependencies: ["TrailMillCompression", "TrailMillArchive", "TrailMillHex"]),

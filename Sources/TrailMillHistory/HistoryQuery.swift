@@ -1,3 +1,4 @@
+internal import TrailMillNormalize
 internal import TrailMillPostgres
 
 /// One page of an event-history query as a value: filters, window, page size and where the page starts.
@@ -92,8 +93,8 @@ enum HistoryPredicates {
         filter: HistoryFilter, window: HistoryWindow, schema quoted: String, parameters: inout ParameterList
     ) -> [String] {
         var conditions = [
-            "e.event_time >= \(parameters.bind(MillisText.rfc3339(window.start), as: "timestamptz"))",
-            "e.event_time <= \(parameters.bind(MillisText.rfc3339(window.end), as: "timestamptz"))",
+            "e.event_time >= \(parameters.bind(Timestamp.iso8601(window.start), as: "timestamptz"))",
+            "e.event_time <= \(parameters.bind(Timestamp.iso8601(window.end), as: "timestamptz"))",
         ]
         func equal(_ column: String, _ value: String?) {
             if let value { conditions.append("\(column) = \(parameters.bind(value))") }
