@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `trailmill history` at scale: synthesizes ≥10 M events over 92 days, loads them into their own schema, then runs
-# trailmill-bench's phase I (median / p95 latency of each attribute query over 7 and 90 days, and of the named
+# trailmill-bench's phase J (median / p95 latency of each attribute query over 7 and 90 days, and of the named
 # investigations). Needs PostgreSQL in the environment (eval "$(bash .ci/postgres env)") and a build.
 #   bash Benchmarks/history-bench.sh [WORK_DIR] [SCHEMA]
 # Steps already done are skipped (the archive when its manifest line exists, the load because it is idempotent).

@@ -2,7 +2,7 @@ import Foundation
 import TrailMillHistory
 import TrailMillPostgres
 
-/// Phase I: `trailmill history` latency over an already loaded schema (`--history SCHEMA`; load it first, see
+/// Phase J: `trailmill history` latency over an already loaded schema (`--history SCHEMA`; load it first, see
 /// Benchmarks/history-bench.sh). For each console attribute, the first page of 50 over a 7-day and a 90-day window
 /// ending at the newest stored event, for the attribute's most and least frequent value; then the named
 /// investigations. Prints median and p95 of `--runs` runs (client-side: libpq round trip and row decoding included).
@@ -11,7 +11,7 @@ enum HistoryPhase {
         do {
             try measure(schema: schema, conninfo: conninfo, runs: runs)
         } catch {
-            print("I  history phase failed: \(error)")
+            print("J  history phase failed: \(error)")
         }
     }
 
@@ -23,7 +23,7 @@ enum HistoryPhase {
         let days = try connection.queryValue("SELECT count(DISTINCT event_time::date) FROM \(q).events") ?? "?"
         let newest = Int64(try connection.queryValue(
             "SELECT (extract(epoch FROM max(event_time)) * 1000)::bigint FROM \(q).events") ?? "0") ?? 0
-        print("I  history over \(schema): \(rows) events, \(days) days; first page of 50, \(runs) runs each, ms")
+        print("J  history over \(schema): \(rows) events, \(days) days; first page of 50, \(runs) runs each, ms")
 
         /// The most and least frequent value of `expression` over the last 7 days.
         func values(_ expression: String, from: String = "\(q).events e") throws -> [(String, String)] {
