@@ -53,6 +53,14 @@ public final class EventStore {
         return .busy(holderPID: holder.flatMap { Int($0) })
     }
 
+    /// Releases the schema's load lock now. Closing the connection releases it too, but only once the server
+    /// process has exited, which happens after the client has gone: a next load started at once could still find
+    /// the lock held by this finished one.
+    public func unlock() throws(PostgresError) {
+        _ = try connection.queryValue(
+            "SELECT pg_advisory_unlock(\(AdvisoryLock.classID), hashtext($1::text))::text", parameters: [schema])
+    }
+
     // MARK: Runs
 
     /// Records the start of a run and returns its id.

@@ -11,6 +11,24 @@ import TrailMillTestSupport
 /// Two loads into the same schema never both load: the second exits with status 3, or finds everything loaded.
 @Suite(.enabled(if: serverAvailable, noServerReason))
 struct ConcurrencyTests {
+    /// A finished load hands its lock back before it closes its connection, so a load started right after it never
+    /// finds the lock still held by the finished one's exiting server process (seen as a flaky "already running").
+    @Test func aFinishedLoadHoldsNoLock() throws {
+        let archive = try ArchiveBuilder()
+        defer { archive.root.remove() }
+        try archive.writeLog(
+            ArchiveBuilder.logKey(account: "111122223333", region: "us-east-1", date: (2026, 1, 15)),
+            records: [ArchiveBuilder.record()])
+        let schema = try TestSchema()
+        for _ in 0..<20 {
+            _ = try schema.load(archive.root.path)
+            let held = try schema.value(
+                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory' AND objid = hashtext($1::text)::oid",
+                [schema.name])
+            #expect(held == "0")
+        }
+    }
+
     @Test func aLoadWhileTheLockIsHeldExitsWithStatusThreeAndLoadsNothing() throws {
         let archive = try ArchiveBuilder()
         defer { archive.root.remove() }

@@ -92,6 +92,10 @@ public final class PostgresEventSink: EventSink {
     /// Nothing to do: every flushed batch is committed.
     public func checkpoint() throws(SinkFailure) {}
 
+    /// Hands the schema's load lock back before the connection closes (see ``EventStore/unlock()``); on a lost
+    /// connection there is nothing to hand back.
+    deinit { try? loader?.session.store.unlock() }
+
     public func abandon() {
         pending = []
         pendingBytes = 0
